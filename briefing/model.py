@@ -1,0 +1,161 @@
+"""The typed model of a briefing's data file.
+
+Each section of ``data/briefing.yml`` maps to a pydantic model. Entries are
+keyed by id in the YAML (so a repeated id is a duplicate key, caught by the
+loader) and validated one by one, so one bad entry does not hide the others.
+All text fields are plain text: templates escape them, so ``<script>`` in a
+note is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
+SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class Unit(StrEnum):
+    """What a figure counts or measures; each has its own formatter."""
+
+    currency = "currency"
+    cubic_metres = "cubic_metres"
+    percent = "percent"
+    count = "count"
+    rank = "rank"
+    multiplier = "multiplier"
+    year = "year"
+    years = "years"
+
+
+class Scale(StrEnum):
+    """The word a value is expressed in: 185 *billion*."""
+
+    thousand = "thousand"
+    million = "million"
+    billion = "billion"
+
+
+SCALE_FACTORS: dict[Scale, int] = {Scale.thousand: 10**3, Scale.million: 10**6, Scale.billion: 10**9}
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors, values are immutable after validation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Meta(Strict):
+    """Who publishes the briefing, its version and dates."""
+
+    title: str = Field(min_length=1)
+    subtitle: str = Field(min_length=1)
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    as_of: dt.date
+    updated: dt.date
+    publisher: str
+    author: str
+    licence: str
+    licence_url: str
+    locale: str = "en_GB"
+    site_url: str
+
+
+class Source(Strict):
+    """A document the briefing's facts come from, with a local copy of its text."""
+
+    title: str
+    publisher: str
+    author: str
+    published: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD")
+    published_label: str
+    url: str | None = None
+    text: str = Field(description="path of the local copy, relative to the data file")
+    short: str = Field(description="short citation, e.g. 'VOV World, March 2023'")
+    note: str | None = None
+
+
+class Quoted(Strict):
+    """An entry backed by a verbatim sentence of a source."""
+
+    source: str
+    quote: str = Field(min_length=1)
+
+
+class Figure(Quoted):
+    """A number stated by a source."""
+
+    label: str
+    value: float
+    unit: Unit
+    scale: Scale | None = None
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    period: str = Field(min_length=1, description="the period or as-of date, as readers should see it")
+    precision: int = Field(default=0, ge=0, le=4)
+    qualifier: Literal["about", "nearly", "more than", "almost"] | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _currency_matches_unit(self) -> Figure:
+        if self.unit is Unit.currency and self.currency is None:
+            raise ValueError("a currency figure needs 'currency' (e.g. USD)")
+        if self.unit is not Unit.currency and self.currency is not None:
+            raise ValueError("'currency' is only for unit: currency")
+        return self
+
+
+class Derived(Strict):
+    """A number the briefing computes from other figures; never typed in."""
+
+    label: str
+    formula: str = Field(min_length=1)
+    unit: Unit
+    scale: Scale | None = None
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    period: str = Field(min_length=1)
+    precision: int = Field(default=1, ge=0, le=4)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _currency_matches_unit(self) -> Derived:
+        if self.unit is Unit.currency and self.currency is None:
+            raise ValueError("a currency figure needs 'currency' (e.g. USD)")
+        return self
+
+
+class Event(Quoted):
+    """Something that happened on a date (or in a month or year)."""
+
+    date: dt.date
+    precision: Literal["day", "month", "year"] = "day"
+    title: str
+
+
+class Person(Quoted):
+    """Someone the briefing names, with the role the source gives them."""
+
+    name: str
+    role: str
+
+
+class Organisation(Strict):
+    """A body or forum the briefing names."""
+
+    name: str
+    abbreviation: str | None = None
+    description: str
+    source: str
+
+
+SECTION_MODELS: dict[str, type[Strict]] = {
+    "sources": Source,
+    "figures": Figure,
+    "derived": Derived,
+    "events": Event,
+    "people": Person,
+    "organisations": Organisation,
+}

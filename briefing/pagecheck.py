@@ -1,0 +1,91 @@
+"""Checks on pages: template syntax before rendering, hand-typed numbers after.
+
+A number in a page's rendered body must come from the data file through a
+macro. :func:`hand_typed_numbers` reads the body HTML and returns every number
+written outside the elements the macros emit (figures, dates, data text) and
+outside code. A short list of allowed tokens, kept in ``mkdocs.yml`` under
+``extra.briefing.allowed_numbers``, covers the rare exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from jinja2 import Environment, TemplateSyntaxError
+
+# A number as readers see it: 185, 33.7, 1,000, 2nd; not part of a name like G20.
+NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![\w])")
+
+# Elements whose text came from the data file, or is code.
+SKIPPED_XPATH = (
+    "ancestor-or-self::*[self::code or self::pre or self::time or self::kbd or self::samp or self::script or self::style"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' fig ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' fig-value ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' from-data ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' chart ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' briefing-error ')]"
+)
+
+
+@dataclass(frozen=True)
+class HandTypedNumber:
+    """A number found in page text that did not come from the data."""
+
+    token: str
+    context: str
+
+
+def hand_typed_numbers(html: str, allowed: frozenset[str] = frozenset()) -> list[HandTypedNumber]:
+    """Numbers in ``html`` body text that no macro produced and that are not allowed."""
+    if not html.strip():
+        return []
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    found: list[HandTypedNumber] = []
+    for text_node in root.xpath("//text()"):
+        parent = text_node.getparent()
+        if parent is None:
+            continue
+        owner = parent if text_node.is_text else parent.getparent()
+        if owner is not None and owner.xpath(SKIPPED_XPATH):
+            continue
+        text = str(text_node)
+        for match in NUMBER.finditer(text):
+            if match.group(0) in allowed:
+                continue
+            start, end = max(0, match.start() - 30), min(len(text), match.end() + 30)
+            found.append(HandTypedNumber(match.group(0), " ".join(text[start:end].split())))
+    return found
+
+
+def locate_text(source_text: str, token: str, context: str) -> int | None:
+    """The line of ``source_text`` most likely to hold ``token`` as it appears in ``context``."""
+    words = [word for word in re.split(r"\W+", context) if word]
+    best_line, best_score = None, -1
+    for number, line in enumerate(source_text.splitlines(), start=1):
+        if not re.search(r"(?<![\w.])" + re.escape(token) + r"(?!\w)", line):
+            continue
+        score = sum(1 for word in words if word in line)
+        if score > best_score:
+            best_line, best_score = number, score
+    return best_line
+
+
+def template_syntax_error(environment: Environment, markdown: str) -> tuple[int, str] | None:
+    """The line (within ``markdown``) and message of a Jinja syntax error, or None."""
+    try:
+        environment.parse(markdown)
+    except TemplateSyntaxError as error:
+        return error.lineno, error.message or "syntax error"
+    return None
+
+
+def body_offset(source_text: str, markdown: str) -> int:
+    """How many lines of the source file (front matter) precede the Markdown body."""
+    body = markdown.lstrip("\n")
+    index = source_text.find(body[:200]) if body else -1
+    if index < 0:
+        return 0
+    return source_text[:index].count("\n")

@@ -1,0 +1,301 @@
+"""The functions pages call (figure, derived, cite, ...), rendering markup from Jinja templates.
+
+One :class:`Renderer` serves one build: the site glue tells it which page is
+being rendered (:meth:`Renderer.begin_page`), pages call its macros, and it
+records which entries each page uses and every unknown id, located at the
+line of the page source where it is written. Markup comes only from the
+templates in ``briefing/templates`` (autoescaped, ``StrictUndefined``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from briefing.data import BriefingData
+from briefing.formatting import STYLES, Quantity, format_day, format_quantity, unit_label
+from briefing.model import Derived, Figure
+from briefing.problems import Problems, did_you_mean
+
+# Where generated pages live, as source paths relative to docs/.
+PAGE_PATHS: dict[str, str] = {
+    "figures": "key-figures.md",
+    "sources": "sources.md",
+    "timeline": "timeline.md",
+    "people": "people.md",
+    "glossary": "glossary.md",
+}
+
+
+def template_environment() -> Environment:
+    """The Jinja environment for all markup the engine emits."""
+    environment = Environment(
+        loader=PackageLoader("briefing", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    return environment
+
+
+def page_url(src_path: str, use_directory_urls: bool = True) -> str:
+    """The site-relative URL MkDocs gives a Markdown source path."""
+    stem = src_path[: -len(".md")] if src_path.endswith(".md") else src_path
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_href(from_url: str, to_url: str, anchor: str = "") -> str:
+    """A link from the page at ``from_url`` to ``to_url`` (both site-relative)."""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    target = to_url or "./"
+    relative = posixpath.relpath("/" + target, "/" + (base or ""))
+    if target.endswith("/") and not relative.endswith("/"):
+        relative += "/"
+    if relative == "./":
+        relative = ""
+    return relative + (f"#{anchor}" if anchor else "") or "./"
+
+
+@dataclass
+class PageState:
+    """What the renderer knows about the page being rendered."""
+
+    src_path: str = ""
+    display_path: str = ""
+    url: str = ""
+    source_text: str = ""
+    cursors: dict[str, int] = field(default_factory=dict)
+    tip_count: int = 0
+
+
+class Renderer:
+    """The macros of one build, with the usage and problems they record."""
+
+    def __init__(self, data: BriefingData, problems: Problems, docs_prefix: str = "docs", use_directory_urls: bool = True) -> None:
+        self.data = data
+        self.problems = problems
+        self.docs_prefix = docs_prefix
+        self.use_directory_urls = use_directory_urls
+        self.templates = template_environment()
+        self.page = PageState()
+        self.used: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.locale = data.meta.locale if data.meta else "en_GB"
+
+    # -- page bookkeeping ------------------------------------------------
+    def begin_page(self, src_path: str, source_text: str, url: str | None = None) -> None:
+        """Start rendering the page at ``src_path`` (relative to docs/), whose raw text is given."""
+        self.page = PageState(
+            src_path=src_path,
+            display_path=posixpath.join(self.docs_prefix, src_path),
+            url=page_url(src_path, self.use_directory_urls) if url is None else url,
+            source_text=source_text,
+        )
+
+    def locate(self, needle: str) -> tuple[int | None, int | None]:
+        """Line and column of the next quoted occurrence of ``needle`` in the page source."""
+        pattern = re.compile(r"""(["'])""" + re.escape(needle) + r"\1")
+        start = self.page.cursors.get(needle, 0)
+        match = pattern.search(self.page.source_text, start) or pattern.search(self.page.source_text)
+        if match is None:
+            return None, None
+        self.page.cursors[needle] = match.end()
+        before = self.page.source_text[: match.start()]
+        line = before.count("\n") + 1
+        column = match.start() - (before.rfind("\n") + 1) + 1
+        return line, column
+
+    def _unknown(self, kind: str, entry_id: str, known: Mapping[str, object], macro: str) -> Markup:
+        line, column = self.locate(entry_id)
+        if entry_id not in self.data.invalid_ids and self.data.readable:
+            hint = did_you_mean(entry_id, known) or f"add it to {self.data.path} or fix the name"
+            self.problems.add(self.page.display_path or "(page)", line, column, f"unknown {kind} {entry_id!r} in {macro}()", hint)
+        return self._render("error.html", kind=kind, entry_id=entry_id)
+
+    def _bad_style(self, style: str, macro: str) -> Markup | None:
+        if style in STYLES:
+            return None
+        line, column = self.locate(style)
+        self.problems.add(self.page.display_path or "(page)", line, column, f"unknown style {style!r} in {macro}()", "use one of " + ", ".join(STYLES))
+        return self._render("error.html", kind="style", entry_id=style)
+
+    def _render(self, template: str, **context: Any) -> Markup:
+        text = self.templates.get_template(template).render(**context).strip()
+        return Markup(text)
+
+    def _inline(self, template: str, **context: Any) -> Markup:
+        return Markup(" ".join(self._render(template, **context).split("\n")))
+
+    def href(self, page: str, anchor: str = "") -> str:
+        """Link from the current page to a generated page ('figures', 'sources', ...)."""
+        return relative_href(self.page.url, page_url(PAGE_PATHS[page], self.use_directory_urls), anchor)
+
+    def _use(self, kind: str, entry_id: str) -> None:
+        self.used[kind][entry_id].add(self.page.src_path)
+
+    # -- figures ---------------------------------------------------------
+    def quantity(self, figure_id: str) -> Quantity:
+        """The formatter's view of a figure or derived figure."""
+        entry: Figure | Derived = self.data.figures.get(figure_id) or self.data.derived[figure_id]
+        return Quantity(
+            value=self.data.value_of(figure_id),
+            unit=entry.unit,
+            scale=entry.scale,
+            currency=entry.currency,
+            precision=entry.precision,
+            qualifier=getattr(entry, "qualifier", None),
+        )
+
+    def text(self, figure_id: str, style: str = "long") -> str:
+        """A figure's or derived figure's value as plain text."""
+        return format_quantity(self.quantity(figure_id), style, self.locale)  # type: ignore[arg-type]
+
+    def unit_of(self, figure_id: str) -> str:
+        """What a figure's bare value is measured in."""
+        return unit_label(self.quantity(figure_id), self.locale)
+
+    def formula_text(self, derived_id: str) -> str:
+        """A derived figure's formula in words."""
+        labels = {figure_id: self.data.label_of(figure_id) for figure_id in self.data.all_figure_ids()}
+        return self.data.formulas[derived_id].readable(labels)
+
+    def _figure_markup(self, figure_id: str, style: str) -> Markup:
+        self.page.tip_count += 1
+        is_derived = figure_id in self.data.derived
+        entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
+        source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
+        return self._inline(
+            "figure.html",
+            figure_id=figure_id,
+            entry=entry,
+            text=self.text(figure_id, style),
+            derived=is_derived,
+            formula=self.formula_text(figure_id) if is_derived else "",
+            inputs=self.data.formulas[figure_id].names if is_derived else (),
+            data=self.data,
+            source=source,
+            href=self.href("figures", figure_id),
+            tip_id=f"fig-tip-{self.page.tip_count}",
+            renderer=self,
+        )
+
+    def figure(self, figure_id: str, style: str = "long") -> Markup:
+        """A figure stated by a source, e.g. ``{{ figure('trade.turnover_2022') }}``."""
+        if (error := self._bad_style(style, "figure")) is not None:
+            return error
+        if figure_id in self.data.derived:
+            line, column = self.locate(figure_id)
+            self.problems.add(self.page.display_path, line, column, f"{figure_id!r} is a derived figure", f"write {{{{ derived('{figure_id}') }}}} so readers see it is computed")
+            return self._render("error.html", kind="figure", entry_id=figure_id)
+        if figure_id not in self.data.figures:
+            return self._unknown("figure", figure_id, {**self.data.figures, **self.data.derived}, "figure")
+        self._use("figures", figure_id)
+        return self._figure_markup(figure_id, style)
+
+    def derived(self, derived_id: str, style: str = "long") -> Markup:
+        """A figure the briefing computes, marked as derived with its formula."""
+        if (error := self._bad_style(style, "derived")) is not None:
+            return error
+        if derived_id not in self.data.derived:
+            return self._unknown("derived figure", derived_id, self.data.derived, "derived")
+        self._use("derived", derived_id)
+        return self._figure_markup(derived_id, style)
+
+    def period(self, figure_id: str) -> Markup:
+        """The period a figure covers, as text that counts as coming from the data."""
+        entry = self.data.figures.get(figure_id) or self.data.derived.get(figure_id)
+        if entry is None:
+            return self._unknown("figure", figure_id, {**self.data.figures, **self.data.derived}, "period")
+        return self._inline("data_text.html", text=entry.period)
+
+    # -- sources, events, people ----------------------------------------
+    def cite(self, source_id: str) -> Markup:
+        """A short citation linking to the source's entry on the Sources page."""
+        if source_id not in self.data.sources:
+            return self._unknown("source", source_id, self.data.sources, "cite")
+        self._use("sources", source_id)
+        return self._inline("cite.html", source_id=source_id, source=self.data.sources[source_id], href=self.href("sources", f"source-{source_id}"))
+
+    def event_date(self, event_id: str) -> Markup:
+        """The date of an event, as a ``<time>`` element."""
+        if event_id not in self.data.events:
+            return self._unknown("event", event_id, self.data.events, "event_date")
+        self._use("events", event_id)
+        event = self.data.events[event_id]
+        return self._inline("date.html", day=event.date, text=format_day(event.date, event.precision, self.locale), precision=event.precision)
+
+    def person(self, person_id: str) -> Markup:
+        """A person's name, linking to their entry on the People page."""
+        if person_id not in self.data.people:
+            return self._unknown("person", person_id, self.data.people, "person")
+        self._use("people", person_id)
+        return self._inline("person.html", person=self.data.people[person_id], href=self.href("people", person_id))
+
+    def meta(self, name: str) -> Markup:
+        """A field of the briefing's meta block (version, as_of, updated, ...), formatted."""
+        if self.data.meta is None:
+            return self._render("error.html", kind="meta", entry_id=name)
+        fields = type(self.data.meta).model_fields
+        if name not in fields:
+            return self._unknown("meta field", name, fields, "meta")
+        value = getattr(self.data.meta, name)
+        if hasattr(value, "year"):
+            return self._inline("date.html", day=value, text=format_day(value, "day", self.locale), precision="day")
+        return self._inline("data_text.html", text=str(value))
+
+    # -- generated sections ---------------------------------------------
+    def _listing(self, template: str) -> Markup:
+        return self._render(template, data=self.data, renderer=self, format_day=format_day)
+
+    def key_figures_table(self) -> Markup:
+        """Every figure and derived figure, with value, period, source and quote or formula."""
+        return self._listing("key_figures.html")
+
+    def timeline(self) -> Markup:
+        """Every event, in date order."""
+        return self._listing("timeline.html")
+
+    def people_list(self) -> Markup:
+        """Every person and organisation."""
+        return self._listing("people.html")
+
+    def glossary_list(self) -> Markup:
+        """Every abbreviation and its expansion."""
+        return self._listing("glossary.html")
+
+    def sources_list(self) -> Markup:
+        """Full citation of every source."""
+        return self._listing("sources.html")
+
+    def abbreviations(self) -> str:
+        """Markdown abbreviation definitions for the glossary, appended to every page."""
+        return self.templates.get_template("abbreviations.md").render(glossary=self.data.glossary)
+
+    def macros(self) -> dict[str, Callable[..., Any]]:
+        """The functions pages may call, by name."""
+        return {
+            "figure": self.figure,
+            "derived": self.derived,
+            "period": self.period,
+            "cite": self.cite,
+            "event_date": self.event_date,
+            "person": self.person,
+            "meta": self.meta,
+            "key_figures_table": self.key_figures_table,
+            "timeline": self.timeline,
+            "people_list": self.people_list,
+            "glossary_list": self.glossary_list,
+            "sources_list": self.sources_list,
+        }

@@ -1,0 +1,134 @@
+"""One build's state: the data loaded once, the renderer, and every problem found.
+
+Both MkDocs-facing files (``macros.py`` and ``hooks/briefing_hooks.py``) get
+the same :class:`BuildContext` from :func:`context_for`, which creates it the
+first time it is asked for a given configuration object, so the data file is
+read and validated once per build, however many pages there are. This module
+does not import MkDocs: it reads the few configuration values it needs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefing.data import BriefingData, load_briefing
+from briefing.pagecheck import body_offset, hand_typed_numbers, locate_text, template_syntax_error
+from briefing.problems import Problems
+from briefing.render import Renderer
+
+CONTEXT_ATTRIBUTE = "_briefing_context"
+DEFAULT_DATA_PATH = "data/briefing.yml"
+
+# Entries every page can leave unused without it being an error: none, by design.
+ORPHAN_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("figures", "figures", "figure"),
+    ("derived", "derived", "derived"),
+    ("events", "events", "event_date"),
+    ("people", "people", "person"),
+    ("sources", "sources", "cite"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``extra.briefing`` block of ``mkdocs.yml``."""
+
+    project_dir: Path
+    data_path: str
+    allowed_numbers: frozenset[str]
+    docs_prefix: str
+    use_directory_urls: bool
+
+    @classmethod
+    def from_config(cls, config: Any) -> Settings:
+        """Read the settings from an MkDocs configuration (duck-typed)."""
+        project_dir = Path(config["config_file_path"]).resolve().parent
+        extra: Mapping[str, Any] = (config["extra"] or {}).get("briefing", {}) or {}
+        docs_dir = Path(config["docs_dir"]).resolve()
+        try:
+            docs_prefix = docs_dir.relative_to(project_dir).as_posix()
+        except ValueError:
+            docs_prefix = docs_dir.as_posix()
+        return cls(
+            project_dir=project_dir,
+            data_path=str(extra.get("data", DEFAULT_DATA_PATH)),
+            allowed_numbers=frozenset(str(token) for token in extra.get("allowed_numbers", []) or []),
+            docs_prefix=docs_prefix,
+            use_directory_urls=bool(config["use_directory_urls"]),
+        )
+
+
+class BuildContext:
+    """Everything one build knows about the briefing."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.data: BriefingData = load_briefing(settings.project_dir / settings.data_path, settings.data_path)
+        self.problems: Problems = self.data.problems
+        self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls)
+        self._page_sources: dict[str, str] = {}
+
+    def display_path(self, src_path: str) -> str:
+        """A page's path as editors see it, e.g. ``docs/trade.md``."""
+        return posixpath.join(self.settings.docs_prefix, src_path)
+
+    def start_page(self, src_path: str, source_text: str, markdown: str, url: str) -> str:
+        """Prepare to render a page; return Markdown that is safe to hand to the macros."""
+        self._page_sources[src_path] = source_text
+        self.renderer.begin_page(src_path, source_text, url)
+        error = template_syntax_error(self.renderer.templates, markdown)
+        if error is None:
+            return markdown
+        line, message = error
+        self.problems.add(
+            self.display_path(src_path),
+            line + body_offset(source_text, markdown),
+            None,
+            f"template syntax error: {message}",
+            "check the {{ ... }} and {% ... %} around this line",
+        )
+        return "(This page has a template error; see the build log.)"
+
+    def abbreviations(self) -> str:
+        """The glossary as Markdown abbreviation definitions."""
+        return self.renderer.abbreviations()
+
+    def check_page_html(self, src_path: str, html: str) -> None:
+        """Record every hand-typed number in a page's rendered body."""
+        source_text = self._page_sources.get(src_path, "")
+        for number in hand_typed_numbers(html, self.settings.allowed_numbers):
+            self.problems.add(
+                self.display_path(src_path),
+                locate_text(source_text, number.token, number.context),
+                None,
+                f"hand-typed number {number.token!r} in \"{number.context}\"",
+                "take it from the data file with a macro such as {{ figure('...') }}, "
+                "or list it in extra.briefing.allowed_numbers if it is not a figure",
+            )
+
+    def check_usage(self) -> None:
+        """Record every data entry that no page uses."""
+        if not self.data.readable:
+            return
+        used = self.renderer.used
+        for kind, section, macro in ORPHAN_KINDS:
+            for entry_id in getattr(self.data, section):
+                if not used[kind].get(entry_id):
+                    self.data.add_problem(
+                        (section, entry_id),
+                        f"{section} entry {entry_id!r} is not used on any page",
+                        f"use it in a page with {{{{ {macro}('{entry_id}') }}}} or remove it",
+                    )
+
+
+def context_for(config: Any) -> BuildContext:
+    """The build context of ``config``, created (and the data loaded) on first use."""
+    context = getattr(config, CONTEXT_ATTRIBUTE, None)
+    if context is None:
+        context = BuildContext(Settings.from_config(config))
+        setattr(config, CONTEXT_ATTRIBUTE, context)
+    return context

@@ -1,0 +1,42 @@
+"""MkDocs hooks: the briefing engine's checks at the right moments of a build.
+
+- before the macros render a page: note which page it is, check its template syntax;
+- on the page's HTML: look for hand-typed numbers;
+- before any file is written (``on_env``): check that every data entry is used,
+  then report *every* problem of the build at once and stop it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from briefing.site import context_for
+
+log = logging.getLogger("mkdocs.plugins.briefing")
+
+
+@event_priority(100)  # before mkdocs-macros renders the page
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    context = context_for(config)
+    return context.start_page(page.file.src_path, page.file.content_string, markdown, page.url)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    context_for(config).check_page_html(page.file.src_path, html)
+    return html
+
+
+def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 Environment
+    context = context_for(config)
+    context.check_usage()
+    if context.problems:
+        for problem in context.problems:
+            log.error(str(problem))
+        raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
+    return env

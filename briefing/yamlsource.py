@@ -73,10 +73,16 @@ class _Converter:
                     continue
                 first_seen[key] = key_node
                 result[key] = self.convert(value_node, (*path, key))
+                # An entry or field is located where its key is written.
+                self.locations[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:
+            # e.g. a date like 2023-03-32: keep the text so validation names the field.
+            return node.value
 
 
 def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData | None:

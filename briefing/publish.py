@@ -1,0 +1,93 @@
+"""Build the site atomically: into a temporary directory, replacing ``site/`` only on success.
+
+``python -m briefing.publish --site site`` runs a strict MkDocs build into a
+fresh directory beside ``site/``, then the steps that work on the built HTML.
+If anything fails, the temporary directory is removed and the last good
+``site/`` is left exactly as it was. ``SOURCE_DATE_EPOCH`` defaults to the
+data file's ``meta.updated`` date, so two builds of the same sources give
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+PostBuildStep = Callable[[Path, Path], None]
+
+
+def default_epoch(project_dir: Path) -> str:
+    """Seconds since 1970 at midnight UTC of the data file's ``meta.updated`` date."""
+    try:
+        raw = yaml.safe_load((project_dir / "data" / "briefing.yml").read_text(encoding="utf-8"))
+        updated = raw["meta"]["updated"]
+        moment = dt.datetime(updated.year, updated.month, updated.day, tzinfo=dt.timezone.utc)
+        return str(int(moment.timestamp()))
+    except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError):
+        return "0"
+
+
+def post_build_steps() -> list[PostBuildStep]:
+    """What runs on the built HTML, in order."""
+    return []
+
+
+def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None) -> int:
+    """Build into a temporary directory and swap it in; return the exit status."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", default_epoch(project_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+             "--config-file", str(project_dir / "mkdocs.yml"), "--site-dir", str(staging)],
+            cwd=project_dir,
+            env=env,
+            check=False,
+        )
+        if result.returncode != 0:
+            print(f"Build failed; {site_dir} was left unchanged.", file=sys.stderr)
+            return result.returncode
+        os.environ.setdefault("SOURCE_DATE_EPOCH", env["SOURCE_DATE_EPOCH"])
+        for step in post_build_steps() if steps is None else steps:
+            step(project_dir, staging)
+        previous = None
+        if site_dir.exists():
+            previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")
+            site_dir.rename(previous)
+        staging.rename(site_dir)
+        if previous is not None:
+            shutil.rmtree(previous)
+        print(f"Site written to {site_dir}")
+        return 0
+    except Exception as error:  # report any step's failure, then leave site/ untouched
+        print(f"Build step failed: {error}; {site_dir} was left unchanged.", file=sys.stderr)
+        return 1
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", default="site", help="where the finished site goes (default: site)")
+    parser.add_argument("--project", default=".", help="the project directory holding mkdocs.yml")
+    args = parser.parse_args(argv)
+    project_dir = Path(args.project).resolve()
+    return publish(project_dir, (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

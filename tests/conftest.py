@@ -1,0 +1,74 @@
+"""Shared fixtures: the project's paths, copies of the project for bad-input builds, and a build runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_FILE = ROOT / "data" / "briefing.yml"
+PROJECT_PARTS = ("mkdocs.yml", "macros.py", "docs", "data", "hooks", "briefing", "pyproject.toml")
+
+
+@dataclass
+class BuildResult:
+    """What a build printed and returned."""
+
+    returncode: int
+    output: str
+    site: Path
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of the project's sources in ``destination``."""
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+def run_build(project: Path, site: Path | None = None) -> BuildResult:
+    """Run a strict MkDocs build of ``project`` into ``site``."""
+    site = site or project / "site"
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    completed = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return BuildResult(completed.returncode, completed.stdout + completed.stderr, site)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh copy of the real project to modify."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per test session with a strict build."""
+    site = tmp_path_factory.mktemp("site")
+    result = run_build(ROOT, site)
+    assert result.returncode == 0, result.output
+    return site
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """1-based line number of the n-th occurrence of ``needle`` in ``text``."""
+    index = -1
+    for _ in range(occurrence):
+        index = text.index(needle, index + 1)
+    return text[:index].count("\n") + 1

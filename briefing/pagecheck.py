@@ -24,6 +24,8 @@ SKIPPED_XPATH = (
     " or contains(concat(' ', normalize-space(@class), ' '), ' fig ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' fig-value ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' from-data ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' cite ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' person ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' chart ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' briefing-error ')]"

@@ -21,6 +21,12 @@ from briefing.problems import Problems
 from briefing.render import Renderer
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
+REQUIRED_FRONT_MATTER = ("title", "description", "summary")
+REQUIRED_FRONT_MATTER_HELP = {
+    "title": "the page title",
+    "description": "one sentence for search engines and link previews",
+    "summary": "one line for the page cards on Home",
+}
 DEFAULT_DATA_PATH = "data/briefing.yml"
 
 # Entries every page can leave unused without it being an error: none, by design.
@@ -92,6 +98,19 @@ class BuildContext:
             "check the {{ ... }} and {% ... %} around this line",
         )
         return "(This page has a template error; see the build log.)"
+
+    def check_front_matter(self, src_path: str, meta: Mapping[str, Any]) -> None:
+        """Record each required front-matter field a page lacks."""
+        for name in REQUIRED_FRONT_MATTER:
+            value = meta.get(name)
+            if not isinstance(value, str) or not value.strip():
+                self.problems.add(
+                    self.display_path(src_path),
+                    1,
+                    None,
+                    f"front matter lacks '{name}'",
+                    f"add '{name}: ...' between the --- lines at the top ({REQUIRED_FRONT_MATTER_HELP[name]})",
+                )
 
     def abbreviations(self) -> str:
         """The glossary as Markdown abbreviation definitions."""

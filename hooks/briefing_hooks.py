@@ -24,6 +24,7 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 @event_priority(100)  # before mkdocs-macros renders the page
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     context = context_for(config)
+    context.check_front_matter(page.file.src_path, page.meta)
     return context.start_page(page.file.src_path, page.file.content_string, markdown, page.url)
 
 

@@ -27,6 +27,7 @@ class BuildResult:
 
 def copy_project(destination: Path) -> Path:
     """A copy of the project's sources in ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = ROOT / part
         if source.is_dir():

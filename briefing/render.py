@@ -136,7 +136,9 @@ class Renderer:
         return Markup(text)
 
     def _inline(self, template: str, **context: Any) -> Markup:
-        return Markup(" ".join(self._render(template, **context).split("\n")))
+        """Markup for use inside a sentence: one line, template lines joined without spaces."""
+        lines = self.templates.get_template(template).render(**context).splitlines()
+        return Markup("".join(line.strip() for line in lines))
 
     def href(self, page: str, anchor: str = "") -> str:
         """Link from the current page to a generated page ('figures', 'sources', ...)."""

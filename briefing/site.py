@@ -18,9 +18,11 @@ from typing import Any
 from briefing.data import BriefingData, load_briefing
 from briefing.pagecheck import body_offset, hand_typed_numbers, locate_text, template_syntax_error
 from briefing.problems import Problems
-from briefing.render import Renderer
+from briefing.formatting import format_day
+from briefing.render import Renderer, relative_href
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
+PDF_PATH = "downloads/briefing.pdf"
 REQUIRED_FRONT_MATTER = ("title", "description", "summary")
 REQUIRED_FRONT_MATTER_HELP = {
     "title": "the page title",
@@ -111,6 +113,21 @@ class BuildContext:
                     f"front matter lacks '{name}'",
                     f"add '{name}: ...' between the --- lines at the top ({REQUIRED_FRONT_MATTER_HELP[name]})",
                 )
+
+    def page_footer(self, url: str) -> dict[str, str] | None:
+        """What the theme's footer line shows on the page at ``url``: dates, version, PDF link."""
+        meta = self.data.meta
+        if meta is None:
+            return None
+        locale = meta.locale
+        return {
+            "updated_iso": meta.updated.isoformat(),
+            "updated_text": format_day(meta.updated, "day", locale),
+            "as_of_iso": meta.as_of.isoformat(),
+            "as_of_text": format_day(meta.as_of, "day", locale),
+            "version": meta.version,
+            "pdf_href": relative_href(url, PDF_PATH),
+        }
 
     def abbreviations(self) -> str:
         """The glossary as Markdown abbreviation definitions."""

@@ -41,3 +41,10 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
             log.error(str(problem))
         raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
     return env
+
+
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types
+    footer = context_for(config).page_footer(page.url)
+    if footer is not None:
+        context["briefing_footer"] = footer
+    return context

@@ -16,6 +16,34 @@ DATA_FILE = ROOT / "data" / "briefing.yml"
 PROJECT_PARTS = ("mkdocs.yml", "macros.py", "docs", "data", "hooks", "briefing", "pyproject.toml")
 
 
+def nav_pages() -> list[str]:
+    """Source paths of the pages in mkdocs.yml's nav, in order."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - SafeLoader subclass
+    pages: list[str] = []
+
+    def walk(entries: list) -> None:
+        for entry in entries:
+            value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+            if isinstance(value, list):
+                walk(value)
+            else:
+                pages.append(value)
+
+    walk(config["nav"])
+    return pages
+
+
+def page_path(src: str) -> str:
+    """The URL path of a page's built HTML, relative to the site root."""
+    return "" if src == "index.md" else src.removesuffix(".md") + "/"
+
+
 @dataclass
 class BuildResult:
     """What a build printed and returned."""
@@ -64,6 +92,16 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site")
     result = run_build(ROOT, site)
     assert result.returncode == 0, result.output
+    return site
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site as ``make build`` publishes it (HTML, downloads, PDF), built once per session."""
+    from briefing.publish import publish
+
+    site = tmp_path_factory.mktemp("published") / "site"
+    assert publish(ROOT, site) == 0
     return site
 
 

@@ -1,0 +1,139 @@
+"""The site as a reader gets it, in real headless Chromium over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import nav_pages, page_path
+
+pytestmark = pytest.mark.browser
+
+PAGES = nav_pages()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FIRST_VIEW_BUDGET = 100 * 1024
+
+
+def watch(page):
+    """Record console errors, failed requests and every requested URL of ``page``."""
+    record = {"console": [], "failed": [], "requests": [], "bad_status": []}
+    page.on("console", lambda message: message.type == "error" and record["console"].append(message.text))
+    page.on("pageerror", lambda error: record["console"].append(str(error)))
+    page.on("requestfailed", lambda request: record["failed"].append(f"{request.url} {request.failure}"))
+    page.on("request", lambda request: record["requests"].append(request.url))
+    page.on("response", lambda response: response.status >= 400 and record["bad_status"].append(f"{response.status} {response.url}"))
+    return record
+
+
+@pytest.mark.parametrize("src", PAGES)
+def test_page_loads_cleanly_and_privately(page, site_url: str, src: str) -> None:
+    record = watch(page)
+    page.goto(site_url + page_path(src), wait_until="networkidle")
+    assert record["console"] == []
+    assert record["failed"] == []
+    assert record["bad_status"] == []
+    for url in record["requests"]:
+        parsed = urlparse(url)
+        assert parsed.scheme in {"data", "blob"} or parsed.hostname == "127.0.0.1", f"third-party request: {url}"
+
+
+def test_search_finds_power_of_siberia_and_opens_the_page(page, site_url: str) -> None:
+    page.goto(site_url, wait_until="networkidle")
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially("Power of Siberia", delay=20)
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(state="visible", timeout=10_000)
+    assert "Power of Siberia" in page.locator(".md-search-result").inner_text()
+    first.click()
+    page.wait_for_load_state("networkidle")
+    assert urlparse(page.url).path.rstrip("/").endswith("/energy")
+    assert "Power of Siberia" in page.locator("article").inner_text()
+
+
+def test_figure_source_shows_on_hover_and_keyboard_focus(page, site_url: str) -> None:
+    page.goto(site_url + "trade/", wait_until="networkidle")
+    figure = page.locator("article span.fig").first
+    tip = figure.locator(".fig__tip")
+    assert not tip.is_visible()
+    figure.locator(".fig__value").hover()
+    assert tip.is_visible()
+    assert "Source:" in tip.inner_text()
+    page.mouse.move(0, 0)
+    assert not tip.is_visible()
+    # Keyboard alone: tab from the top of the page until the first figure link has focus.
+    page.locator("body").focus()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('fig__value')"):
+            break
+    else:
+        pytest.fail("keyboard never reached a figure")
+    focused_tip = page.locator(":focus ~ .fig__tip, :focus + .fig__badge ~ .fig__tip").first
+    assert focused_tip.is_visible()
+    assert "Source:" in focused_tip.inner_text() or "Derived" in focused_tip.inner_text()
+    described_by = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
+    assert page.locator(f"#{described_by}").count() == 1
+
+
+def test_colour_scheme_toggle_works_and_persists(page, site_url: str) -> None:
+    page.goto(site_url, wait_until="networkidle")
+    before = page.get_attribute("body", "data-md-color-scheme")
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    after = page.get_attribute("body", "data-md-color-scheme")
+    assert {before, after} == {"default", "slate"}
+    page.goto(site_url + "energy/", wait_until="networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == after
+    page.reload(wait_until="networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == after
+
+
+@pytest.mark.parametrize("src", PAGES)
+def test_no_horizontal_scroll_on_a_phone(browser, site_url: str, src: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(site_url + page_path(src), wait_until="networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    context.close()
+    assert overflow <= 0, f"{src} scrolls sideways by {overflow}px"
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("src", PAGES)
+def test_no_accessibility_violations(browser, site_url: str, src: str, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark" if scheme == "slate" else "light")
+    page = context.new_page()
+    page.goto(site_url + page_path(src), wait_until="networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == scheme
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    context.close()
+    violations = results.response["violations"]
+    summary = [
+        f"{violation['id']}: {violation['help']} -> {[node['target'] for node in violation['nodes']][:5]}"
+        for violation in violations
+    ]
+    assert summary == [], "\n".join(summary)
+
+
+def test_home_first_view_weight(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    bodies: dict[str, int] = {}
+
+    def on_response(response) -> None:
+        try:
+            body = response.body()
+        except Exception:  # redirects and aborted responses carry no body
+            return
+        content_type = response.headers.get("content-type", "")
+        compressible = any(kind in content_type for kind in ("text", "javascript", "json", "xml", "svg"))
+        bodies[response.url] = len(gzip.compress(body, compresslevel=6)) if compressible else len(body)
+
+    page.on("response", on_response)
+    page.goto(site_url, wait_until="networkidle")
+    context.close()
+    total = sum(bodies.values())
+    print(f"Home first view: {len(bodies)} requests, {total / 1024:.1f} KiB gzip")
+    assert total <= FIRST_VIEW_BUDGET, sorted(bodies.items(), key=lambda item: -item[1])

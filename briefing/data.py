@@ -17,12 +17,16 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from briefing.formatting import Quantity
 from briefing.formula import Formula, FormulaError, evaluation_order
 from briefing.model import (
+    CHART_ID_PATTERN,
     ID_PATTERN,
     SCALE_FACTORS,
     SECTION_MODELS,
     SOURCE_ID_PATTERN,
+    Chart,
+    ChartKind,
     Derived,
     Event,
     Figure,
@@ -30,13 +34,16 @@ from briefing.model import (
     Organisation,
     Person,
     Source,
+    Unit,
 )
 from briefing.problems import Problems, did_you_mean
 from briefing.quotes import is_verbatim, states_value
 from briefing.yamlsource import LocatedData, PathKey, load_yaml
 
 REQUIRED_SECTIONS = ("meta", "sources", "figures")
-KNOWN_SECTIONS = (*REQUIRED_SECTIONS, "derived", "events", "people", "organisations", "glossary")
+KNOWN_SECTIONS = (*REQUIRED_SECTIONS, "derived", "events", "people", "organisations", "glossary", "charts")
+# Units a bar's length can stand for; ranks and years are positions, not amounts.
+BAR_UNITS = frozenset({Unit.currency, Unit.cubic_metres, Unit.count, Unit.percent, Unit.multiplier, Unit.years})
 
 
 @dataclass
@@ -57,6 +64,7 @@ class BriefingData:
     people: dict[str, Person] = field(default_factory=dict)
     organisations: dict[str, Organisation] = field(default_factory=dict)
     glossary: dict[str, str] = field(default_factory=dict)
+    charts: dict[str, Chart] = field(default_factory=dict)
     invalid_ids: set[str] = field(default_factory=set)
     located: LocatedData | None = None
 
@@ -83,6 +91,29 @@ class BriefingData:
         """A figure's or derived figure's label."""
         entry = self.figures.get(figure_id) or self.derived[figure_id]
         return entry.label
+
+    def quantity(self, figure_id: str) -> Quantity:
+        """The formatter's view of a figure or derived figure."""
+        entry: Figure | Derived = self.figures.get(figure_id) or self.derived[figure_id]
+        return Quantity(
+            value=self.value_of(figure_id),
+            unit=entry.unit,
+            scale=entry.scale,
+            currency=entry.currency,
+            precision=entry.precision,
+            qualifier=getattr(entry, "qualifier", None),
+        )
+
+    def sources_of(self, figure_id: str) -> list[str]:
+        """Ids of the sources a figure rests on: its own, or those of a derived figure's inputs, in order."""
+        if figure_id in self.figures:
+            return [self.figures[figure_id].source]
+        found: list[str] = []
+        for name in self.formulas[figure_id].names:
+            for source_id in self.sources_of(name):
+                if source_id not in found:
+                    found.append(source_id)
+        return found
 
 
 def _field_path(location: tuple[Any, ...]) -> str:
@@ -246,6 +277,60 @@ def _compute_derived(data: BriefingData) -> None:
             del data.derived[derived_id]
 
 
+def _check_chart_series(data: BriefingData, chart_id: str, chart: Chart) -> bool:
+    """Record every problem with a chart's series; True if the chart can be drawn."""
+    path = ("charts", chart_id, "series")
+    known = set(data.figures) | set(data.derived)
+    usable = True
+    for index, figure_id in enumerate(chart.series):
+        if figure_id in known:
+            continue
+        usable = False
+        if figure_id in data.invalid_ids:
+            continue  # already reported where the figure is defined
+        data.add_problem(
+            (*path, index),
+            f"chart {chart_id!r} uses unknown figure {figure_id!r}",
+            did_you_mean(figure_id, known) or "use the id of a figure or derived figure",
+        )
+    if not usable:
+        return False
+    units = {figure_id: data.quantity(figure_id) for figure_id in chart.series}
+    kinds = {(quantity.unit, quantity.scale, quantity.currency) for quantity in units.values()}
+    if len(kinds) > 1:
+        shown = ", ".join(
+            f"{figure_id} ({quantity.unit.value}"
+            + (f" {quantity.currency}" if quantity.currency else "")
+            + (f" {quantity.scale.value}" if quantity.scale else "")
+            + ")"
+            for figure_id, quantity in units.items()
+        )
+        data.add_problem(path, f"chart {chart_id!r} mixes units, scales or currencies: {shown}", "a chart compares like with like: use figures of one unit, scale and currency")
+        return False
+    unit = next(iter(units.values())).unit
+    if chart.kind is ChartKind.bar and unit not in BAR_UNITS:
+        data.add_problem(("charts", chart_id, "kind"), f"chart {chart_id!r} draws {unit.value} figures as bars", "a bar's length is an amount; use kind: dot for ranks")
+        return False
+    if chart.kind is ChartKind.dot and unit is not Unit.rank:
+        data.add_problem(("charts", chart_id, "kind"), f"chart {chart_id!r} is a dot chart of {unit.value} figures", "kind: dot is for ranks; use kind: bar for amounts")
+        return False
+    return True
+
+
+def _load_charts(data: BriefingData, raw: dict[str, Any]) -> None:
+    for chart_id, entry in raw.items():
+        path = ("charts", chart_id)
+        if not re.match(CHART_ID_PATTERN, str(chart_id)):
+            data.add_problem(path, f"chart id {chart_id!r} must be lower-case words joined by hyphens, e.g. trade-turnover")
+            data.invalid_ids.add(str(chart_id))
+            continue
+        chart = _validate(data, Chart, entry, path)
+        if not isinstance(chart, Chart) or not _check_chart_series(data, chart_id, chart):
+            data.invalid_ids.add(chart_id)
+            continue
+        data.charts[chart_id] = chart
+
+
 def load_briefing(path: Path, display_path: str | None = None) -> BriefingData:
     """Load and check the data file at ``path``; every problem is in the result's ``problems``."""
     shown = display_path or str(path)
@@ -288,4 +373,5 @@ def load_briefing(path: Path, display_path: str | None = None) -> BriefingData:
         data.glossary[str(term)] = expansion.strip()
     _check_figure_values(data)
     _compute_derived(data)
+    _load_charts(data, raw.get("charts") or {})
     return data

@@ -10,13 +10,17 @@ note is shown as text, never run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+# An HTML tag, comment or entity-free markup opener: "<script", "</b", "<!--".
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
+CHART_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 
 class Unit(StrEnum):
@@ -47,6 +51,13 @@ class Strict(BaseModel):
     """Base: unknown fields are errors, values are immutable after validation."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text_only(cls, value: object) -> object:
+        if isinstance(value, str) and (tag := MARKUP.search(value)):
+            raise ValueError(f"contains markup {tag.group(0)!r}; data fields are plain text (templates escape them)")
+        return value
 
 
 class Meta(Strict):
@@ -151,6 +162,32 @@ class Organisation(Strict):
     source: str
 
 
+class ChartKind(StrEnum):
+    """How a chart draws its values."""
+
+    bar = "bar"  # horizontal bars from zero: amounts (currency, volumes, counts, percentages)
+    dot = "dot"  # one dot per series on a rank axis: 1st, 2nd, ...
+
+
+class Chart(Strict):
+    """A chart placed on a page with ``{{ chart('id') }}``; its values come only from figures and derived figures."""
+
+    title: str = Field(min_length=1)
+    caption: str = Field(min_length=1, description="one or two sentences saying what the chart shows")
+    kind: ChartKind = ChartKind.bar
+    series: list[str] = Field(min_length=1, description="figure or derived ids, one bar or dot each, top to bottom")
+    labels: list[str] | None = Field(default=None, description="what each series is, e.g. 'Oil'; the figure's period follows it")
+    axis_label: str | None = Field(default=None, description="default: the series' unit, e.g. 'US$ billion'")
+
+    @model_validator(mode="after")
+    def _one_label_per_series(self) -> Chart:
+        if self.labels is not None and len(self.labels) != len(self.series):
+            raise ValueError(f"'labels' needs one label per series: {len(self.series)} series, {len(self.labels)} labels")
+        if len(set(self.series)) != len(self.series):
+            raise ValueError("a figure appears twice in 'series'")
+        return self
+
+
 SECTION_MODELS: dict[str, type[Strict]] = {
     "sources": Source,
     "figures": Figure,
@@ -158,4 +195,5 @@ SECTION_MODELS: dict[str, type[Strict]] = {
     "events": Event,
     "people": Person,
     "organisations": Organisation,
+    "charts": Chart,
 }

@@ -91,3 +91,45 @@ def body_offset(source_text: str, markdown: str) -> int:
     if index < 0:
         return 0
     return source_text[:index].count("\n")
+
+
+# Markdown links and images, reference definitions, and href/src attributes in inline HTML.
+_LINK_PATTERNS = (
+    re.compile(r"!?\[[^\]]*\]\((?P<target><[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)"),
+    re.compile(r"^\s*\[[^\]]+\]:\s*(?P<target>\S+)", re.M),
+    re.compile(r"""\b(?:href|src)=["'](?P<target>[^"']+)["']"""),
+)
+_ID_ATTRIBUTE = re.compile(r"""\bid=["']([^"']+)["']""")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link written in a page's source."""
+
+    line: int
+    column: int
+    target: str
+
+
+def links_in(source_text: str) -> list[Link]:
+    """Every relative link written in ``source_text`` (skipping code blocks and macros)."""
+    found: list[Link] = []
+    in_fence = False
+    for number, line in enumerate(source_text.splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence or "{{" in line and "}}" in line and "](" not in line:
+            continue
+        for pattern in _LINK_PATTERNS:
+            for match in pattern.finditer(line):
+                target = match.group("target").strip("<>")
+                if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("/", "{{")):
+                    continue
+                found.append(Link(number, match.start("target") + 1, target))
+    return found
+
+
+def anchors_in(html: str) -> set[str]:
+    """Every element id in a page's HTML."""
+    return set(_ID_ATTRIBUTE.findall(html))

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from briefing.data import BriefingData, load_briefing
-from briefing.pagecheck import body_offset, hand_typed_numbers, locate_text, template_syntax_error
+from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
+from briefing.problems import did_you_mean
 from briefing.problems import Problems
 from briefing.formatting import format_day
 from briefing.render import Renderer, relative_href
@@ -79,6 +80,7 @@ class BuildContext:
         self.problems: Problems = self.data.problems
         self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls)
         self._page_sources: dict[str, str] = {}
+        self._page_anchors: dict[str, set[str]] = {}
 
     def display_path(self, src_path: str) -> str:
         """A page's path as editors see it, e.g. ``docs/trade.md``."""
@@ -136,6 +138,7 @@ class BuildContext:
     def check_page_html(self, src_path: str, html: str) -> None:
         """Record every hand-typed number in a page's rendered body."""
         source_text = self._page_sources.get(src_path, "")
+        self._page_anchors[src_path] = anchors_in(html)
         for number in hand_typed_numbers(html, self.settings.allowed_numbers):
             self.problems.add(
                 self.display_path(src_path),
@@ -145,6 +148,26 @@ class BuildContext:
                 "take it from the data file with a macro such as {{ figure('...') }}, "
                 "or list it in extra.briefing.allowed_numbers if it is not a figure",
             )
+
+    def check_links(self, site_files: set[str]) -> None:
+        """Record every relative link whose target file or anchor does not exist, at its line."""
+        for src_path, source_text in self._page_sources.items():
+            for link in links_in(source_text):
+                path_part, _, anchor = link.target.partition("#")
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(src_path), path_part)) if path_part else src_path
+                if path_part and target not in site_files:
+                    self.problems.add(
+                        self.display_path(src_path), link.line, link.column,
+                        f"link to '{link.target}': no such file in the docs",
+                        did_you_mean(target, site_files) or "check the path, relative to this page",
+                    )
+                    continue
+                if anchor and target in self._page_anchors and anchor not in self._page_anchors[target]:
+                    self.problems.add(
+                        self.display_path(src_path), link.line, link.column,
+                        f"link to '{link.target}': no anchor '#{anchor}' on {target}",
+                        did_you_mean(anchor, self._page_anchors[target]) or "check the heading's id",
+                    )
 
     def check_usage(self) -> None:
         """Record every data entry that no page uses."""

@@ -88,12 +88,16 @@ class _Converter:
 def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData | None:
     """Read ``path`` as YAML; on any problem record it and return None if nothing is usable."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         problems.add(display_path, None, None, "data file not found", "create it or fix extra.briefing.data in mkdocs.yml")
         return None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        problems.add(display_path, None, None, f"not valid UTF-8 (byte {error.start})", "save the file as UTF-8")
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.add(display_path, line, column, f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", "save the file as UTF-8")
         return None
     loader = yaml.SafeLoader(text)
     try:

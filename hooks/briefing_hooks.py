@@ -36,6 +36,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 Environment
     context = context_for(config)
     context.check_usage()
+    context.check_links({file.src_uri for file in files})
     if context.problems:
         for problem in context.problems:
             log.error(str(problem))

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILE = ROOT / "data" / "briefing.yml"
-PROJECT_PARTS = ("mkdocs.yml", "macros.py", "docs", "data", "hooks", "briefing", "pyproject.toml")
+PROJECT_PARTS = ("mkdocs.yml", "macros.py", "docs", "data", "hooks", "briefing", "overrides", "pyproject.toml")
 
 
 def nav_pages() -> list[str]:

@@ -1,0 +1,119 @@
+"""Ready-to-host output: precompressed copies and security headers for static hosts.
+
+Runs on the built site (a post-build step of :mod:`briefing.publish`):
+
+- writes a deterministic ``.gz`` beside every text asset, for hosts that serve
+  precompressed files (nginx ``gzip_static``);
+- computes the SHA-256 hash of every inline script the theme emits and writes
+  a Content-Security-Policy allowing those and nothing else inline, as a
+  ``_headers`` file (Netlify, Cloudflare Pages) and an nginx server block.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import io
+import re
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv", ".bib", ".map"}
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+NGINX_CONF = "_hosting/nginx.conf"
+HEADERS_FILE = "_headers"
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Gzip ``data`` deterministically: no file name, no timestamp."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as stream:
+        stream.write(data)
+    return buffer.getvalue()
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; return whether it wrote."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def precompress(site: Path) -> int:
+    """Write a ``.gz`` copy of every text asset in ``site``; return how many."""
+    count = 0
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and path.suffix in COMPRESSIBLE:
+            write_if_changed(path.with_name(path.name + ".gz"), gzip_bytes(path.read_bytes()))
+            count += 1
+    return count
+
+
+def inline_script_hashes(site: Path) -> list[str]:
+    """CSP source expressions ('sha256-...') for every executable inline script in ``site``."""
+    hashes: set[str] = set()
+    for path in site.rglob("*.html"):
+        for match in INLINE_SCRIPT.finditer(path.read_text(encoding="utf-8")):
+            if "application/json" in match.group("attrs"):
+                continue  # data blocks are not executed, so CSP does not apply
+            digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+            hashes.add("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
+    return sorted(hashes)
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """The policy: everything from this site only; inline scripts only by hash."""
+    directives = [
+        "default-src 'self'",
+        "script-src 'self' " + " ".join(script_hashes),
+        "style-src 'self' 'unsafe-inline'",  # charts' SVG carries style attributes; no script can run from CSS
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "upgrade-insecure-requests",
+    ]
+    return "; ".join(directives)
+
+
+def security_headers(script_hashes: list[str]) -> dict[str, str]:
+    """Every header the site should be served with."""
+    return {
+        "Content-Security-Policy": content_security_policy(script_hashes),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+
+
+def write_hosting_config(site: Path) -> dict[str, str]:
+    """Write ``_headers`` and the nginx server block into ``site``; return the headers."""
+    headers = security_headers(inline_script_hashes(site))
+    templates = Environment(
+        loader=PackageLoader("briefing", "templates"),
+        autoescape=False,  # plain-text configuration files, not HTML
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    for name, target in (("hosting/_headers.j2", HEADERS_FILE), ("hosting/nginx.conf.j2", NGINX_CONF)):
+        text = templates.get_template(name).render(headers=headers)
+        write_if_changed(site / target, text.encode("utf-8"))
+    return headers
+
+
+def hosting_step(project_dir: Path, site: Path) -> None:
+    """Post-build step: hosting configuration, then precompressed copies of everything."""
+    write_hosting_config(site)
+    precompress(site)

@@ -1,0 +1,162 @@
+"""Bad input never ships: each mistake fails the build with file:line, and changes nothing.
+
+Every case is a small variation of the real project, built in a temporary
+directory. Each asserts that the build fails, that the message names the file
+and line and the offending key or text, and that ``docs/`` and ``data/`` are
+byte-identical after the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import line_of, run_build
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def edit(project: Path, relative: str, old: str, new: str) -> str:
+    """Replace the first ``old`` with ``new`` in a project file; return the new text."""
+    path = project / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+@dataclass
+class Case:
+    name: str
+    plant: Callable[[Path], tuple[str, int | None]]  # returns (file shown in the message, expected line)
+    message: str  # text the message must contain
+
+
+def data_edit(old: str, new: str, locate: str) -> Callable[[Path], tuple[str, int | None]]:
+    def plant(project: Path) -> tuple[str, int | None]:
+        text = edit(project, "data/briefing.yml", old, new)
+        return "data/briefing.yml", line_of(text, locate) if locate else None
+
+    return plant
+
+
+def page_edit(page: str, old: str, new: str, locate: str) -> Callable[[Path], tuple[str, int | None]]:
+    def plant(project: Path) -> tuple[str, int | None]:
+        text = edit(project, f"docs/{page}", old, new)
+        return f"docs/{page}", line_of(text, locate) if locate else None
+
+    return plant
+
+
+def plant_empty_data(project: Path) -> tuple[str, int | None]:
+    (project / "data" / "briefing.yml").write_text("", encoding="utf-8")
+    return "data/briefing.yml", 1
+
+
+def plant_missing_source_text(project: Path) -> tuple[str, int | None]:
+    text = (project / "data" / "briefing.yml").read_text(encoding="utf-8")
+    (project / "data" / "sources" / "vovworld-2023-03-xi-state-visit-to-russia.txt").unlink()
+    return "data/briefing.yml", line_of(text, "    text: sources/")
+
+
+def plant_non_utf8_data(project: Path) -> tuple[str, int | None]:
+    path = project / "data" / "briefing.yml"
+    path.write_bytes(path.read_bytes().replace("Russia–China trade turnover, 2022".encode(), b"Russia\x96China trade turnover, 2022", 1))
+    return "data/briefing.yml", None
+
+
+def plant_unused_figure(project: Path) -> tuple[str, int | None]:
+    text = edit(
+        project,
+        "data/briefing.yml",
+        "\nderived:\n",
+        "\n  trade.unused_example:\n    label: Unused\n    value: 185\n    unit: currency\n    currency: USD\n"
+        "    scale: billion\n    period: '2022'\n    source: vovworld-2023-03\n"
+        "    quote: Last year trade turnover between Russia and China reached a record 185 billion USD, very close to the goal of 200 billion USD by 2024.\n"
+        "\nderived:\n",
+    )
+    return "data/briefing.yml", line_of(text, "  trade.unused_example:")
+
+
+CASES = [
+    Case("malformed YAML", data_edit("  trade.turnover_2022:\n", "  trade.turnover_2022\n", ""), "YAML syntax error"),
+    Case("duplicate key", data_edit("    value: 185\n", "    value: 185\n    value: 186\n", "    value: 186"), "duplicate key 'value'"),
+    Case("missing required field", data_edit("    label: Meetings between Putin and Xi\n", "", "  relationship.leader_meetings:"), "missing required field 'label'"),
+    Case("wrong type", data_edit("    value: 40\n", "    value: forty\n", "value: forty"), "value: Input should be a valid number"),
+    Case("unknown unit", data_edit("    unit: percent\n    period: January", "    unit: percnt\n    period: January", "unit: percnt"), "unknown value 'percnt'"),
+    Case("unknown source", data_edit("    source: vovworld-2023-03\n    quote: Putin and Xi", "    source: vovworld\n    quote: Putin and Xi", "    source: vovworld\n"), "unknown source 'vovworld'"),
+    Case("quote not in source", data_edit("quote: Putin and Xi have met about 40 times.", "quote: Putin and Xi have met around 40 times.", "around 40 times"), "quote is not verbatim"),
+    Case("value not in quote", data_edit("    value: 185\n", "    value: 158\n", "value: 158"), "value 158 billion of 'trade.turnover_2022' is not stated in its quote"),
+    Case("derived unknown id", data_edit("formula: trade.turnover_2022 / trade.target_2024", "formula: trade.turnover_2021 / trade.target_2024", "trade.turnover_2021 /"), "uses unknown id 'trade.turnover_2021'"),
+    Case(
+        "derived cycle",
+        data_edit(
+            "formula: trade.target_2024 - trade.turnover_2022",
+            "formula: trade.target_2024 - trade.target_gap_2022",
+            "formula: trade.target_2024 - trade.target_gap_2022",
+        ),
+        "formula cycle: trade.target_gap_2022 → trade.target_gap_2022",
+    ),
+    Case("division by zero", data_edit("formula: trade.turnover_2022 / trade.target_2024 * 100", "formula: trade.turnover_2022 / (trade.target_2024 - trade.target_2024) * 100", "(trade.target_2024 - trade.target_2024)"), "division by zero"),
+    Case("unknown figure id in a page", page_edit("about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.turnover_2O22') }}\n", "trade.turnover_2O22"), "unknown figure 'trade.turnover_2O22' in figure() (did you mean 'trade.turnover_2022'"),
+    Case("Jinja syntax error in a page", page_edit("about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.turnover_2022') }\n", "{{ figure('trade.turnover_2022') }\n"), "template syntax error"),
+    Case("broken internal link", page_edit("about.md", "## How to cite\n", "## How to cite\n\nSee [the energy page](enrgy.md).\n", "enrgy.md"), "link to 'enrgy.md': no such file in the docs (did you mean 'energy.md'"),
+    Case("missing anchor", page_edit("about.md", "## How to cite\n", "## How to cite\n\nSee [pipeline gas](energy.md#pipline-gas).\n", "energy.md#pipline-gas"), "no anchor '#pipline-gas' on energy.md"),
+    Case("hand-typed figure", page_edit("about.md", "## How to cite\n", "## How to cite\n\nTrade reached USD 999 billion.\n", "USD 999"), "hand-typed number '999' in \"Trade reached USD 999 billion.\""),
+    Case("script in a data string", data_edit("    role: Aide to the Russian President\n", "    role: Aide <script>alert(1)</script>\n", "role: Aide <script>"), "role: Value error, contains markup '<script>'"),
+    Case("HTML in a title", data_edit("    label: Meetings between Putin and Xi\n", "    label: Meetings <b>between</b> Putin and Xi\n", "label: Meetings <b>"), "contains markup '<b>'"),
+    Case("missing source text file", plant_missing_source_text, "source text file not found"),
+    Case("empty data file", plant_empty_data, "data file is empty"),
+    Case("page without a description", page_edit("about.md", "description: Version, dates, citation and licence of the briefing on Xi Jinping's March 2023 state visit to Russia.\n", "", ""), "front matter lacks 'description'"),
+    Case("unused figure", plant_unused_figure, "figures entry 'trade.unused_example' is not used on any page"),
+    Case("non-UTF-8 data file", plant_non_utf8_data, "not valid UTF-8"),
+    Case("unknown style", page_edit("about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.turnover_2022', 'medium') }}\n", "'medium'"), "unknown style 'medium' in figure()"),
+    Case("derived figure through figure()", page_edit("about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.target_share_2022') }}\n", "figure('trade.target_share_2022')"), "'trade.target_share_2022' is a derived figure"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_bad_input_fails_with_location_and_changes_nothing(project: Path, case: Case) -> None:
+    shown, line = case.plant(project)
+    docs_before, data_before = tree_digest(project / "docs"), tree_digest(project / "data")
+    result = run_build(project)
+    assert result.returncode != 0, f"{case.name}: the build passed\n{result.output}"
+    matching = [text for text in result.output.splitlines() if case.message in text]
+    assert matching, f"{case.name}: no line containing {case.message!r}\n{result.output}"
+    line_pattern = str(line) if line is not None else r"\d+"
+    location = re.escape(shown) + ":" + line_pattern + r"(:\d+)?: "
+    assert any(re.search(location, text) for text in matching), f"{case.name}: expected {location}\n{matching}"
+    assert tree_digest(project / "docs") == docs_before
+    assert tree_digest(project / "data") == data_before
+    assert not (result.site / "index.html").exists()
+
+
+def test_non_utf8_page_fails_clearly(project: Path) -> None:
+    page = project / "docs" / "about.md"
+    page.write_bytes(page.read_bytes().replace(b"# About this briefing", b"# About this briefing \xff", 1))
+    result = run_build(project)
+    assert result.returncode != 0
+    assert "about.md" in result.output
+    assert "UTF-8" in result.output or "utf-8" in result.output or "codec" in result.output
+
+
+def test_three_different_mistakes_in_one_run(project: Path) -> None:
+    data_text = edit(project, "data/briefing.yml", "    value: 185\n", "    value: 158\n")
+    page_text = edit(project, "docs/about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.turnover_2O22') }} and USD 999 billion.\n")
+    result = run_build(project)
+    assert result.returncode != 0
+    assert f"data/briefing.yml:{line_of(data_text, 'value: 158')}:5: value 158 billion" in result.output
+    assert f"docs/about.md:{line_of(page_text, 'trade.turnover_2O22')}:" in result.output
+    assert "hand-typed number '999'" in result.output

@@ -18,18 +18,17 @@ from jinja2 import Environment, TemplateSyntaxError
 # A number as readers see it: 185, 33.7, 1,000, 2nd; not part of a name like G20.
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![\w])")
 
-# Elements whose text came from the data file, or is code.
-SKIPPED_XPATH = (
-    "ancestor-or-self::*[self::code or self::pre or self::time or self::kbd or self::samp or self::script or self::style"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' fig ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' fig-value ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' from-data ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' cite ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' person ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' chart ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' briefing-error ')]"
-)
+# Elements whose text came from the data file, or is code: their subtree is not checked.
+SKIPPED_TAGS = frozenset({"code", "pre", "time", "kbd", "samp", "script", "style", "svg"})
+SKIPPED_CLASSES = frozenset({"fig", "fig-value", "from-data", "cite", "person", "headerlink", "chart", "briefing-error"})
+
+
+def _skipped(element: lxml.html.HtmlElement) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag.rpartition("}")[2] in SKIPPED_TAGS:
+        return True
+    classes = element.get("class")
+    return bool(classes) and not SKIPPED_CLASSES.isdisjoint(classes.split())
 
 
 @dataclass(frozen=True)
@@ -45,15 +44,23 @@ def hand_typed_numbers(html: str, allowed: frozenset[str] = frozenset()) -> list
     if not html.strip():
         return []
     root = lxml.html.fragment_fromstring(html, create_parent="div")
+    texts: list[str] = []
+
+    def walk(element: lxml.html.HtmlElement) -> None:
+        # One pass over the tree, pruning skipped subtrees (a tail belongs to the parent's text).
+        if element.text:
+            texts.append(element.text)
+        for child in element:
+            if not isinstance(child.tag, str):  # comments, processing instructions
+                pass
+            elif not _skipped(child):
+                walk(child)
+            if child.tail:
+                texts.append(child.tail)
+
+    walk(root)
     found: list[HandTypedNumber] = []
-    for text_node in root.xpath("//text()"):
-        parent = text_node.getparent()
-        if parent is None:
-            continue
-        owner = parent if text_node.is_text else parent.getparent()
-        if owner is not None and owner.xpath(SKIPPED_XPATH):
-            continue
-        text = str(text_node)
+    for text in texts:
         for match in NUMBER.finditer(text):
             if match.group(0) in allowed:
                 continue

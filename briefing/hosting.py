@@ -80,7 +80,6 @@ def content_security_policy(script_hashes: list[str]) -> str:
         "base-uri 'self'",
         "form-action 'self'",
         "frame-ancestors 'none'",
-        "upgrade-insecure-requests",
     ]
     return "; ".join(directives)
 
@@ -106,6 +105,8 @@ def write_hosting_config(site: Path) -> dict[str, str]:
         autoescape=False,  # plain-text configuration files, not HTML
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     for name, target in (("hosting/_headers.j2", HEADERS_FILE), ("hosting/nginx.conf.j2", NGINX_CONF)):
         text = templates.get_template(name).render(headers=headers)

@@ -37,8 +37,10 @@ def default_epoch(project_dir: Path) -> str:
 
 
 def post_build_steps() -> list[PostBuildStep]:
-    """What runs on the built HTML, in order."""
-    return []
+    """What runs on the built HTML, in order; hosting (headers, .gz copies) stays last."""
+    from briefing.hosting import hosting_step
+
+    return [hosting_step]
 
 
 def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None) -> int:

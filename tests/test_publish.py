@@ -1,0 +1,49 @@
+"""Publishing: atomic replacement of site/, reproducible bytes, hosting files."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+from briefing.hosting import HEADERS_FILE, NGINX_CONF, gzip_bytes
+from briefing.publish import publish
+from tests.conftest import ROOT
+
+
+def digest_tree(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, published_site: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    second = tmp_path / "again" / "site"
+    assert publish(ROOT, second) == 0
+    first_files, second_files = digest_tree(published_site), digest_tree(second)
+    assert first_files.keys() == second_files.keys()
+    differing = [name for name in first_files if first_files[name] != second_files[name]]
+    assert differing == []
+    for required in ("sitemap.xml", "sitemap.xml.gz", "search/search_index.json", HEADERS_FILE, NGINX_CONF, "index.html.gz"):
+        assert required in first_files, required
+
+
+def test_failed_build_leaves_the_last_good_site_untouched(project: Path) -> None:
+    site = project / "site"
+    assert publish(project, site) == 0
+    before = digest_tree(site)
+    data_file = project / "data" / "briefing.yml"
+    data_file.write_text(data_file.read_text(encoding="utf-8").replace("    value: 185\n", "    value: 158\n", 1), encoding="utf-8")
+    assert publish(project, site) != 0
+    assert digest_tree(site) == before
+    assert sorted(path.name for path in project.iterdir() if path.name.startswith(".site")) == []
+
+
+def test_precompressed_copies_match_their_originals(published_site: Path) -> None:
+    index = published_site / "index.html"
+    compressed = published_site / "index.html.gz"
+    assert gzip.decompress(compressed.read_bytes()) == index.read_bytes()
+    assert gzip_bytes(b"same") == gzip_bytes(b"same")

@@ -1,0 +1,128 @@
+"""Web benchmark: Lighthouse on the published site, served by Debian's nginx with the generated headers.
+
+``python -m briefing.bench_web`` (``make bench-web``) serves ``site/`` with the
+nginx server block the build writes (gzip and security headers on), runs
+Lighthouse 12.2.3 (installed from ``tools/lighthouse/package.json``; newer
+versions want Node 22) with the mobile preset in the system's Chromium on Home
+and a topic page, and prints the four category scores, LCP, transfer size,
+request count and third-party requests. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
+MAIN_CONF = """daemon off; worker_processes 1; {user} pid {tmp}/nginx.pid; error_log {tmp}/error.log warn;
+events {{ worker_connections 64; }}
+http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log off;
+client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
+uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi; include {tmp}/server.conf; }}
+"""
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
+
+
+def chromium() -> str:
+    """The system's Chromium."""
+    for name in (os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"):
+        if name and (found := shutil.which(name)):
+            return found
+    raise SystemExit("no Chromium on PATH: apt-get install chromium, or set CHROMIUM")
+
+
+def lighthouse() -> Path:
+    """The Lighthouse CLI, installed on first use with npm at the pinned version."""
+    cli = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
+    if not cli.exists():
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True)
+    return cli
+
+
+def serve(site: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
+    """Start nginx with the generated server block over ``site``; return the process and its URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = (site / "_hosting" / "nginx.conf").read_text(encoding="utf-8")
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /var/www/briefing;", f"root {site};")
+    (tmp / "server.conf").write_text(server, encoding="utf-8")
+    user = "user root;" if os.geteuid() == 0 else ""
+    (tmp / "nginx.conf").write_text(MAIN_CONF.format(tmp=tmp, user=user), encoding="utf-8")
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    process = subprocess.Popen([nginx, "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")])
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return process, url
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit("nginx did not start")
+
+
+def audit(url: str, out: Path) -> dict[str, object]:
+    """Run Lighthouse (mobile preset) on ``url`` and summarise its report."""
+    env = {**os.environ, "CHROME_PATH": chromium()}
+    subprocess.run(
+        ["node", str(lighthouse()), url, "--output=json", f"--output-path={out}", "--quiet",
+         f"--chrome-flags={CHROME_FLAGS}", "--only-categories=performance,accessibility,best-practices,seo"],
+        env=env, check=True,
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    audits = report["audits"]
+    requests = audits["network-requests"]["details"]["items"]
+    host = urlparse(url).hostname
+    third_party = [item["url"] for item in requests if urlparse(item["url"]).hostname not in {host, None} and not item["url"].startswith("data:")]
+    failing = [key for key, value in audits.items() if value.get("score") is not None and value["score"] < 1 and value.get("scoreDisplayMode") == "binary"]
+    return {
+        "url": url,
+        **{name: round(category["score"] * 100) for name, category in report["categories"].items()},
+        "LCP s": round(audits["largest-contentful-paint"]["numericValue"] / 1000, 2),
+        "transfer KiB": round(sum(item.get("transferSize", 0) for item in requests) / 1024, 1),
+        "requests": len(requests),
+        "third-party requests": len(third_party),
+        "failing audits": failing,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description="Lighthouse on the published site behind nginx.")
+    parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--pages", nargs="+", default=["", "energy/"])
+    args = parser.parse_args(argv)
+    if not (args.site / "_hosting" / "nginx.conf").exists():
+        raise SystemExit(f"{args.site} is not a published site: run make build first")
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
+        process, url = serve(args.site.resolve(), Path(tmp))
+        try:
+            rows = [audit(url + page, Path(tmp) / f"report-{index}.json") for index, page in enumerate(args.pages)]
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    print("| page | performance | accessibility | best practices | SEO | LCP s | transfer KiB | requests | third-party |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        print(f"| {urlparse(str(row['url'])).path} | {row['performance']} | {row['accessibility']} | {row['best-practices']} | {row['seo']} "
+              f"| {row['LCP s']} | {row['transfer KiB']} | {row['requests']} | {row['third-party requests']} |")
+    for row in rows:
+        if row["failing audits"]:
+            print(f"{urlparse(str(row['url'])).path}: failing audits: {', '.join(row['failing audits'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

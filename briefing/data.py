@@ -311,6 +311,10 @@ def _check_chart_series(data: BriefingData, chart_id: str, chart: Chart) -> bool
     if chart.kind is ChartKind.bar and unit not in BAR_UNITS:
         data.add_problem(("charts", chart_id, "kind"), f"chart {chart_id!r} draws {unit.value} figures as bars", "a bar's length is an amount; use kind: dot for ranks")
         return False
+    negative = [figure_id for figure_id in chart.series if data.value_of(figure_id) < 0]
+    if chart.kind is ChartKind.bar and negative:
+        data.add_problem(path, f"chart {chart_id!r} has negative values: {', '.join(negative)}", "bars start at zero; show these figures in the text instead")
+        return False
     if chart.kind is ChartKind.dot and unit is not Unit.rank:
         data.add_problem(("charts", chart_id, "kind"), f"chart {chart_id!r} is a dot chart of {unit.value} figures", "kind: dot is for ranks; use kind: bar for amounts")
         return False

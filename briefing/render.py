@@ -19,9 +19,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, chart_path
+from briefing.charts import DERIVED_MARK, RenderedChart, render_chart
 from briefing.data import BriefingData
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity, unit_label
-from briefing.model import Derived, Figure
 from briefing.problems import Problems, did_you_mean
 
 # Where generated pages live, as source paths relative to docs/.
@@ -93,6 +94,7 @@ class Renderer:
         self.page = PageState()
         self.used: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.locale = data.meta.locale if data.meta else "en_GB"
+        self._charts: dict[str, RenderedChart] = {}
 
     # -- page bookkeeping ------------------------------------------------
     def begin_page(self, src_path: str, source_text: str, url: str | None = None) -> None:
@@ -144,21 +146,17 @@ class Renderer:
         """Link from the current page to a generated page ('figures', 'sources', ...)."""
         return relative_href(self.page.url, page_url(PAGE_PATHS[page], self.use_directory_urls), anchor)
 
+    def site_href(self, path: str) -> str:
+        """Link from the current page to a file of the built site, e.g. ``downloads/figures.csv``."""
+        return relative_href(self.page.url, path)
+
     def _use(self, kind: str, entry_id: str) -> None:
         self.used[kind][entry_id].add(self.page.src_path)
 
     # -- figures ---------------------------------------------------------
     def quantity(self, figure_id: str) -> Quantity:
         """The formatter's view of a figure or derived figure."""
-        entry: Figure | Derived = self.data.figures.get(figure_id) or self.data.derived[figure_id]
-        return Quantity(
-            value=self.data.value_of(figure_id),
-            unit=entry.unit,
-            scale=entry.scale,
-            currency=entry.currency,
-            precision=entry.precision,
-            qualifier=getattr(entry, "qualifier", None),
-        )
+        return self.data.quantity(figure_id)
 
     def text(self, figure_id: str, style: str = "long") -> str:
         """A figure's or derived figure's value as plain text."""
@@ -257,6 +255,52 @@ class Renderer:
             return self._inline("date.html", day=value, text=format_day(value, "day", self.locale), precision="day")
         return self._inline("data_text.html", text=str(value))
 
+    # -- charts and downloads -------------------------------------------
+    def rendered_chart(self, chart_id: str) -> RenderedChart:
+        """A chart, drawn the first time it is asked for and kept for the rest of the build."""
+        if chart_id not in self._charts:
+            self._charts[chart_id] = render_chart(self.data, chart_id)
+        return self._charts[chart_id]
+
+    def rendered_charts(self) -> dict[str, RenderedChart]:
+        """Every chart of the data file, each drawn once per build."""
+        return {chart_id: self.rendered_chart(chart_id) for chart_id in self.data.charts}
+
+    def chart(self, chart_id: str) -> Markup:
+        """A chart of figures from the data file, e.g. ``{{ chart('trade-turnover-vs-goal') }}``."""
+        if chart_id not in self.data.charts:
+            return self._unknown("chart", chart_id, self.data.charts, "chart")
+        self._use("charts", chart_id)
+        rendered = self.rendered_chart(chart_id)
+        for source_id in rendered.sources:
+            self._use("sources", source_id)
+        hrefs = {file_format: self.site_href(chart_path(chart_id, file_format)) for file_format in CHART_FORMATS}
+        return self._render(
+            "chart.html",
+            chart_id=chart_id,
+            rendered=rendered,
+            svg=Markup(rendered.inline_svg),  # drawn by matplotlib and rewritten with lxml, not from page text
+            hrefs=hrefs,
+            derived_mark=DERIVED_MARK,
+            data=self.data,
+            renderer=self,
+        )
+
+    def downloads(self) -> Markup:
+        """Links to the downloadable figures, charts and citation files."""
+        links = {
+            "figures_csv": self.site_href(FIGURES_CSV),
+            "figures_json": self.site_href(FIGURES_JSON),
+            "cite_txt": self.site_href(CITE_TXT),
+            "cite_bib": self.site_href(CITE_BIB),
+            "cite_json": self.site_href(CITE_JSON),
+            "charts": {
+                chart_id: {file_format: self.site_href(chart_path(chart_id, file_format)) for file_format in CHART_FORMATS}
+                for chart_id in self.data.charts
+            },
+        }
+        return self._render("downloads.html", links=links, charts=self.data.charts)
+
     # -- generated sections ---------------------------------------------
     def _listing(self, template: str) -> Markup:
         return self._render(template, data=self.data, renderer=self, format_day=format_day)
@@ -300,4 +344,6 @@ class Renderer:
             "people_list": self.people_list,
             "glossary_list": self.glossary_list,
             "sources_list": self.sources_list,
+            "chart": self.chart,
+            "downloads": self.downloads,
         }

@@ -39,6 +39,7 @@ ORPHAN_KINDS: tuple[tuple[str, str, str], ...] = (
     ("events", "events", "event_date"),
     ("people", "people", "person"),
     ("sources", "sources", "cite"),
+    ("charts", "charts", "chart"),
 )
 
 

@@ -1,0 +1,241 @@
+"""The files readers can download, generated from the data file: figures, charts and how to cite the briefing.
+
+:func:`download_files` maps each path, relative to the site root (e.g.
+``downloads/figures.csv``), to its bytes:
+
+- ``downloads/figures.csv`` and ``downloads/figures.json``: every figure and
+  derived figure with its value, unit, period, source, quote or formula, and
+  the text pages show;
+- ``downloads/charts/<id>.svg``, ``.png`` and ``.csv`` for every chart;
+- ``downloads/cite.txt``, ``cite.bib`` (BibTeX) and ``cite.json`` (CSL-JSON).
+
+The same data gives the same bytes: fixed column and key order, ``\\n`` line
+endings, no timestamps. Apart from :func:`write_changed`, which the build's
+hook calls to put the files into the site, nothing here touches the disk, and
+nothing imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from briefing.charts import RenderedChart, plain_number, render_chart
+from briefing.data import BriefingData
+from briefing.formatting import format_day, format_quantity
+from briefing.model import Meta, Source
+
+DOWNLOADS_DIR = "downloads"
+FIGURES_CSV = f"{DOWNLOADS_DIR}/figures.csv"
+FIGURES_JSON = f"{DOWNLOADS_DIR}/figures.json"
+CITE_TXT = f"{DOWNLOADS_DIR}/cite.txt"
+CITE_BIB = f"{DOWNLOADS_DIR}/cite.bib"
+CITE_JSON = f"{DOWNLOADS_DIR}/cite.json"
+CHART_FORMATS = ("svg", "png", "csv")
+
+FIGURE_COLUMNS = (
+    "id", "label", "value", "unit", "scale", "currency", "period", "precision", "qualifier",
+    "derived", "formula", "source", "source_citation", "quote", "note", "text",
+)
+BIBTEX_SPECIAL = re.compile(r"([&%$#_{}~^\\])")
+
+
+def chart_path(chart_id: str, file_format: str) -> str:
+    """Where a chart's download lives, relative to the site root."""
+    return f"{DOWNLOADS_DIR}/charts/{chart_id}.{file_format}"
+
+
+def source_citation(source: Source) -> str:
+    """A source's full citation as plain text, as the Sources page writes it."""
+    text = f"{source.author}, {source.title}, {source.publisher}, {source.published_label}."
+    return f"{text} {source.url}" if source.url else text
+
+
+def _locale(data: BriefingData) -> str:
+    return data.meta.locale if data.meta else "en_GB"
+
+
+def figure_records(data: BriefingData) -> list[dict[str, Any]]:
+    """One record per figure, then per derived figure, in data-file order, keys in :data:`FIGURE_COLUMNS` order."""
+    records: list[dict[str, Any]] = []
+    for figure_id in data.all_figure_ids():
+        derived = figure_id in data.derived
+        entry = data.derived[figure_id] if derived else data.figures[figure_id]
+        quantity = data.quantity(figure_id)
+        source_ids = data.sources_of(figure_id)
+        value = quantity.value
+        records.append({
+            "id": figure_id,
+            "label": entry.label,
+            "value": int(value) if float(value).is_integer() else value,
+            "unit": quantity.unit.value,
+            "scale": quantity.scale.value if quantity.scale else None,
+            "currency": quantity.currency,
+            "period": entry.period,
+            "precision": entry.precision,
+            "qualifier": quantity.qualifier,
+            "derived": derived,
+            "formula": data.derived[figure_id].formula if derived else None,
+            "source": " ".join(source_ids),
+            "source_citation": " | ".join(source_citation(data.sources[source_id]) for source_id in source_ids),
+            "quote": None if derived else data.figures[figure_id].quote,
+            "note": entry.note,
+            "text": format_quantity(quantity, "long", _locale(data)),
+        })
+    return records
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return plain_number(value)
+    return str(value)
+
+
+def figures_csv(data: BriefingData) -> bytes:
+    """Every figure and derived figure as CSV (UTF-8, '\\n' line endings, empty cell for none)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIGURE_COLUMNS)
+    for record in figure_records(data):
+        writer.writerow([_csv_cell(record[column]) for column in FIGURE_COLUMNS])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _dump_json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _briefing_record(meta: Meta | None) -> dict[str, Any]:
+    if meta is None:
+        return {}
+    return {
+        "title": meta.title,
+        "subtitle": meta.subtitle,
+        "version": meta.version,
+        "as_of": meta.as_of.isoformat(),
+        "updated": meta.updated.isoformat(),
+        "publisher": meta.publisher,
+        "licence": meta.licence,
+        "licence_url": meta.licence_url,
+        "url": meta.site_url,
+    }
+
+
+def figures_json(data: BriefingData) -> bytes:
+    """Every figure and derived figure as JSON, with the briefing's title, version and licence."""
+    return _dump_json({"briefing": _briefing_record(data.meta), "figures": figure_records(data)})
+
+
+# -- how to cite ---------------------------------------------------------------
+def cite_text(data: BriefingData) -> bytes:
+    """The citation of the briefing as one line of plain text, as the About page gives it."""
+    meta = data.meta
+    if meta is None:
+        return b""
+    updated = format_day(meta.updated, "day", meta.locale)
+    return (
+        f"{meta.author}, {meta.title}, version {meta.version}, {meta.publisher}, {updated}. "
+        f"{meta.site_url} Licence: {meta.licence} ({meta.licence_url}).\n"
+    ).encode("utf-8")
+
+
+def citation_key(meta: Meta) -> str:
+    """A BibTeX and CSL key: publisher, year, first word of the title ('briefingdesk2026xi')."""
+    publisher = re.sub(r"[^a-z0-9]", "", meta.publisher.lower())
+    first_word = re.sub(r"[^a-z0-9]", "", meta.title.split()[0].lower()) if meta.title.split() else ""
+    return f"{publisher}{meta.updated.year}{first_word}"
+
+
+def bibtex_escape(text: str) -> str:
+    """Text safe inside a BibTeX field: LaTeX's special characters escaped."""
+    return BIBTEX_SPECIAL.sub(lambda match: "\\textbackslash{}" if match.group(1) == "\\" else "\\" + match.group(1), text)
+
+
+def cite_bibtex(data: BriefingData) -> bytes:
+    """The citation as a BibTeX ``@techreport`` entry (titles in double braces keep their capitals)."""
+    meta = data.meta
+    if meta is None:
+        return b""
+    months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    fields = [
+        ("author", "{{" + bibtex_escape(meta.author) + "}}"),
+        ("title", "{{" + bibtex_escape(meta.title) + "}}"),
+        ("subtitle", "{" + bibtex_escape(meta.subtitle) + "}"),
+        ("institution", "{" + bibtex_escape(meta.publisher) + "}"),
+        ("type", "{Briefing}"),
+        ("version", "{" + bibtex_escape(meta.version) + "}"),
+        ("year", "{" + str(meta.updated.year) + "}"),
+        ("month", months[meta.updated.month - 1]),
+        ("date", "{" + meta.updated.isoformat() + "}"),
+        ("url", "{" + meta.site_url + "}"),
+        ("note", "{Version " + bibtex_escape(meta.version) + ". Licence: " + bibtex_escape(meta.licence) + "}"),
+    ]
+    width = max(len(name) for name, _ in fields)
+    body = ",\n".join(f"  {name.ljust(width)} = {value}" for name, value in fields)
+    return f"@techreport{{{citation_key(meta)},\n{body}\n}}\n".encode("utf-8")
+
+
+def cite_csl_json(data: BriefingData) -> bytes:
+    """The citation as CSL-JSON: a list holding one item."""
+    meta = data.meta
+    if meta is None:
+        return _dump_json([])
+    item = {
+        "id": citation_key(meta),
+        "type": "report",
+        "title": meta.title,
+        "author": [{"literal": meta.author}],
+        "publisher": meta.publisher,
+        "genre": "Briefing",
+        "version": meta.version,
+        "issued": {"date-parts": [[meta.updated.year, meta.updated.month, meta.updated.day]]},
+        "URL": meta.site_url,
+        "license": meta.licence,
+        "language": meta.locale.replace("_", "-"),
+    }
+    return _dump_json([item])
+
+
+# -- all of them ---------------------------------------------------------------
+def rendered_charts(data: BriefingData, rendered: Mapping[str, RenderedChart] | None = None) -> dict[str, RenderedChart]:
+    """Every chart of ``data``, taking those already drawn from ``rendered``."""
+    done = dict(rendered or {})
+    return {chart_id: done.get(chart_id) or render_chart(data, chart_id) for chart_id in data.charts}
+
+
+def download_files(data: BriefingData, rendered: Mapping[str, RenderedChart] | None = None) -> dict[str, bytes]:
+    """Every download's bytes by path relative to the site root; charts already drawn are reused from ``rendered``."""
+    files: dict[str, bytes] = {
+        FIGURES_CSV: figures_csv(data),
+        FIGURES_JSON: figures_json(data),
+        CITE_TXT: cite_text(data),
+        CITE_BIB: cite_bibtex(data),
+        CITE_JSON: cite_csl_json(data),
+    }
+    for chart_id, chart in rendered_charts(data, rendered).items():
+        files[chart_path(chart_id, "svg")] = chart.svg
+        files[chart_path(chart_id, "png")] = chart.png
+        files[chart_path(chart_id, "csv")] = chart.csv
+    return dict(sorted(files.items()))
+
+
+def write_changed(root: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Write each file under ``root`` unless it already holds the same bytes; return the paths written."""
+    written: list[str] = []
+    for relative, content in files.items():
+        target = root / relative
+        if target.is_file() and target.read_bytes() == content:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        written.append(relative)
+    return written

@@ -1,0 +1,40 @@
+"""MkDocs hook: write the briefing's downloads into the built site.
+
+After a successful build (``on_env`` in ``briefing_hooks.py`` stops a build
+with problems before anything is written), put the figures as CSV and JSON,
+every chart as SVG, PNG and CSV, and the citation files under ``downloads/``
+of the site. The charts the pages drew are reused, not drawn again, and a
+file is written only when its bytes change, so ``mkdocs serve`` does not
+rewrite them on every edit. The files themselves come from
+:mod:`briefing.downloads`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from briefing.downloads import download_files, write_changed
+from briefing.site import context_for
+
+log = logging.getLogger("mkdocs.plugins.briefing")
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    context = context_for(config)
+    if not context.data.readable:
+        return
+    charts = context.renderer.rendered_charts()
+    files = download_files(context.data, charts)
+    written = write_changed(Path(config.site_dir), files)
+    seconds = sum(chart.seconds for chart in charts.values())
+    log.info(
+        "briefing: %d chart(s) drawn in %.2f s (%s); %d download(s), %d written",
+        len(charts),
+        seconds,
+        ", ".join(f"{chart_id} {chart.seconds:.2f} s" for chart_id, chart in charts.items()),
+        len(files),
+        len(written),
+    )

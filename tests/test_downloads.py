@@ -1,0 +1,176 @@
+"""Downloads: figures as CSV and JSON, charts, and citation files, generated from the data file.
+
+Every value is compared with the loaded data model; two builds must give the
+same bytes; the citation files must parse.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from briefing import downloads
+from briefing.data import load_briefing
+from tests.conftest import DATA_FILE, ROOT, run_build
+
+
+@pytest.fixture(scope="module")
+def data():
+    loaded = load_briefing(DATA_FILE, "data/briefing.yml")
+    assert list(loaded.problems) == []
+    return loaded
+
+
+def expected_paths(data) -> set[str]:
+    paths = {downloads.FIGURES_CSV, downloads.FIGURES_JSON, downloads.CITE_TXT, downloads.CITE_BIB, downloads.CITE_JSON}
+    for chart_id in data.charts:
+        paths |= {downloads.chart_path(chart_id, file_format) for file_format in ("svg", "png", "csv")}
+    return paths
+
+
+def site_downloads(site: Path) -> dict[str, bytes]:
+    root = site / downloads.DOWNLOADS_DIR
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def check_bibtex(text: str) -> dict[str, str]:
+    """A small BibTeX reader: one entry, balanced braces, fields as name -> raw value."""
+    depth = 0
+    for character in text:
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        assert depth >= 0, "closing brace without an opening one"
+    assert depth == 0, "unbalanced braces"
+    match = re.fullmatch(r"\s*@(\w+)\{([^,\s]+),\n(.*)\n\}\s*", text, re.DOTALL)
+    assert match, text
+    assert match.group(1).lower() in {"techreport", "misc"}
+    fields = {}
+    for line in match.group(3).split(",\n"):
+        name, _, value = line.partition("=")
+        fields[name.strip()] = value.strip()
+    return fields
+
+
+# -- unit: the generating functions --------------------------------------------
+def test_download_files_are_deterministic_and_complete(data) -> None:
+    first = downloads.download_files(data)
+    again = downloads.download_files(load_briefing(DATA_FILE, "data/briefing.yml"))
+    assert set(first) == expected_paths(data)
+    assert first == again
+    for path, content in first.items():
+        if path.endswith((".csv", ".json", ".txt", ".bib")):
+            assert b"\r\n" not in content, path
+            assert content.endswith(b"\n"), path
+
+
+def test_already_drawn_charts_are_reused(data, monkeypatch) -> None:
+    drawn = downloads.rendered_charts(data)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("chart drawn twice")
+
+    monkeypatch.setattr(downloads, "render_chart", refuse)
+    files = downloads.download_files(data, drawn)
+    for chart_id, chart in drawn.items():
+        assert files[downloads.chart_path(chart_id, "svg")] == chart.svg
+
+
+def test_write_changed_writes_only_changed_files(tmp_path: Path) -> None:
+    files = {"downloads/a.csv": b"a\n", "downloads/charts/b.svg": b"<svg/>\n"}
+    assert downloads.write_changed(tmp_path, files) == list(files)
+    stamp = (tmp_path / "downloads/a.csv").stat().st_mtime_ns
+    assert downloads.write_changed(tmp_path, files) == []
+    assert (tmp_path / "downloads/a.csv").stat().st_mtime_ns == stamp
+    assert downloads.write_changed(tmp_path, {**files, "downloads/a.csv": b"b\n"}) == ["downloads/a.csv"]
+    assert (tmp_path / "downloads/a.csv").read_bytes() == b"b\n"
+
+
+def test_bibtex_escapes_special_characters() -> None:
+    assert downloads.bibtex_escape("R&D 50% {x}_y") == r"R\&D 50\% \{x\}\_y"
+
+
+# -- the built site --------------------------------------------------------------
+def test_site_has_every_download(built_site: Path, data) -> None:
+    assert set(site_downloads(built_site)) >= expected_paths(data)
+
+
+def test_figures_csv_round_trips_to_the_data(built_site: Path, data) -> None:
+    text = (built_site / downloads.FIGURES_CSV).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == list(downloads.FIGURE_COLUMNS)
+    assert [row["id"] for row in rows] == data.all_figure_ids()
+    for row in rows:
+        figure_id = row["id"]
+        quantity = data.quantity(figure_id)
+        assert float(row["value"]) == data.value_of(figure_id), figure_id
+        assert row["unit"] == quantity.unit.value
+        assert row["scale"] == (quantity.scale.value if quantity.scale else "")
+        assert row["currency"] == (quantity.currency or "")
+        assert row["label"] == data.label_of(figure_id)
+        assert row["derived"] == ("true" if figure_id in data.derived else "false")
+        if figure_id in data.figures:
+            figure = data.figures[figure_id]
+            assert row["quote"] == figure.quote
+            assert row["period"] == figure.period
+            assert row["source"] == figure.source
+            assert data.sources[figure.source].title in row["source_citation"]
+        else:
+            assert row["formula"] == data.derived[figure_id].formula
+            assert row["quote"] == ""
+
+
+def test_figures_json_round_trips_to_the_data(built_site: Path, data) -> None:
+    document = json.loads((built_site / downloads.FIGURES_JSON).read_text(encoding="utf-8"))
+    assert document["briefing"]["version"] == data.meta.version
+    records = document["figures"]
+    assert [record["id"] for record in records] == data.all_figure_ids()
+    for record in records:
+        figure_id = record["id"]
+        quantity = data.quantity(figure_id)
+        assert record["value"] == data.value_of(figure_id), figure_id
+        assert record["unit"] == quantity.unit.value
+        assert record["scale"] == (quantity.scale.value if quantity.scale else None)
+        assert record["currency"] == quantity.currency
+        assert record["derived"] is (figure_id in data.derived)
+        assert record["quote"] == (data.figures[figure_id].quote if figure_id in data.figures else None)
+
+
+def test_citation_files_parse_and_agree(built_site: Path, data) -> None:
+    meta = data.meta
+    fields = check_bibtex((built_site / downloads.CITE_BIB).read_text(encoding="utf-8"))
+    for name in ("author", "title", "institution", "year", "url"):
+        assert name in fields, name
+    assert meta.title in fields["title"]
+    assert fields["year"] == "{" + str(meta.updated.year) + "}"
+    items = json.loads((built_site / downloads.CITE_JSON).read_text(encoding="utf-8"))
+    assert isinstance(items, list) and len(items) == 1
+    item = items[0]
+    assert item["title"] == meta.title
+    assert item["type"] == "report"
+    assert item["issued"]["date-parts"] == [[meta.updated.year, meta.updated.month, meta.updated.day]]
+    assert item["URL"] == meta.site_url
+    text = (built_site / downloads.CITE_TXT).read_text(encoding="utf-8")
+    for part in (meta.author, meta.title, meta.version, meta.publisher, meta.site_url):
+        assert part in text
+
+
+def test_key_figures_page_links_every_download(built_site: Path, data) -> None:
+    page = built_site / "key-figures" / "index.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    targets = set()
+    for link in soup.select(".downloads a[href]"):
+        target = (page.parent / link["href"]).resolve()
+        assert target.is_file(), link["href"]
+        targets.add(target.relative_to(built_site.resolve()).as_posix())
+    assert targets == expected_paths(data)
+
+
+def test_two_builds_give_identical_downloads(built_site: Path, tmp_path: Path) -> None:
+    again = run_build(ROOT, tmp_path / "again")
+    assert again.returncode == 0, again.output
+    assert site_downloads(again.site) == site_downloads(built_site)

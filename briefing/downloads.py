@@ -31,6 +31,7 @@ from briefing.formatting import format_day, format_quantity
 from briefing.model import Meta, Source
 
 DOWNLOADS_DIR = "downloads"
+PDF_PATH = "downloads/briefing.pdf"  # written by briefing.pdf after the HTML build
 FIGURES_CSV = f"{DOWNLOADS_DIR}/figures.csv"
 FIGURES_JSON = f"{DOWNLOADS_DIR}/figures.json"
 CITE_TXT = f"{DOWNLOADS_DIR}/cite.txt"

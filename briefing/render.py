@@ -19,11 +19,14 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, chart_path
+from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path
 from briefing.charts import DERIVED_MARK, RenderedChart, render_chart
 from briefing.data import BriefingData
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity, unit_label
 from briefing.problems import Problems, did_you_mean
+
+TOKEN_PREFIX = "BRIEFINGMACRO"
+TOKEN_PATTERN = re.compile(r"(?P<open><p>)?" + TOKEN_PREFIX + r"(?P<index>\d+)X(?P<close></p>)?")
 
 # Where generated pages live, as source paths relative to docs/.
 PAGE_PATHS: dict[str, str] = {
@@ -70,6 +73,16 @@ def relative_href(from_url: str, to_url: str, anchor: str = "") -> str:
     return relative + (f"#{anchor}" if anchor else "") or "./"
 
 
+@dataclass(frozen=True)
+class PageCard:
+    """A page of the navigation as Home's cards show it."""
+
+    src_path: str
+    section: str
+    title: str
+    summary: str
+
+
 @dataclass
 class PageState:
     """What the renderer knows about the page being rendered."""
@@ -80,6 +93,7 @@ class PageState:
     source_text: str = ""
     cursors: dict[str, int] = field(default_factory=dict)
     tip_count: int = 0
+    stash: list[Markup] = field(default_factory=list)
 
 
 class Renderer:
@@ -95,6 +109,8 @@ class Renderer:
         self.used: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.locale = data.meta.locale if data.meta else "en_GB"
         self._charts: dict[str, RenderedChart] = {}
+        self._texts: dict[tuple[str, str], str] = {}
+        self.nav_pages: list[PageCard] = []
 
     # -- page bookkeeping ------------------------------------------------
     def begin_page(self, src_path: str, source_text: str, url: str | None = None) -> None:
@@ -159,8 +175,11 @@ class Renderer:
         return self.data.quantity(figure_id)
 
     def text(self, figure_id: str, style: str = "long") -> str:
-        """A figure's or derived figure's value as plain text."""
-        return format_quantity(self.quantity(figure_id), style, self.locale)  # type: ignore[arg-type]
+        """A figure's or derived figure's value as plain text (formatted once per build)."""
+        key = (figure_id, style)
+        if key not in self._texts:
+            self._texts[key] = format_quantity(self.quantity(figure_id), style, self.locale)  # type: ignore[arg-type]
+        return self._texts[key]
 
     def unit_of(self, figure_id: str) -> str:
         """What a figure's bare value is measured in."""
@@ -289,6 +308,7 @@ class Renderer:
     def downloads(self) -> Markup:
         """Links to the downloadable figures, charts and citation files."""
         links = {
+            "pdf": self.site_href(PDF_PATH),
             "figures_csv": self.site_href(FIGURES_CSV),
             "figures_json": self.site_href(FIGURES_JSON),
             "cite_txt": self.site_href(CITE_TXT),
@@ -325,13 +345,22 @@ class Renderer:
         """Full citation of every source."""
         return self._listing("sources.html")
 
+    def page_cards(self) -> Markup:
+        """Cards linking to every page of the navigation but this one, with each page's summary."""
+        cards = [card for card in self.nav_pages if card.src_path != self.page.src_path]
+        links = {card.src_path: relative_href(self.page.url, page_url(card.src_path, self.use_directory_urls)) for card in cards}
+        sections: dict[str, list[PageCard]] = {}
+        for card in cards:
+            sections.setdefault(card.section, []).append(card)
+        return self._render("page_cards.html", sections=list(sections.items()), links=links)
+
     def abbreviations(self) -> str:
         """Markdown abbreviation definitions for the glossary, appended to every page."""
         return self.templates.get_template("abbreviations.md").render(glossary=self.data.glossary)
 
     def macros(self) -> dict[str, Callable[..., Any]]:
         """The functions pages may call, by name."""
-        return {
+        macros: dict[str, Callable[..., Any]] = {
             "figure": self.figure,
             "derived": self.derived,
             "period": self.period,
@@ -346,4 +375,35 @@ class Renderer:
             "sources_list": self.sources_list,
             "chart": self.chart,
             "downloads": self.downloads,
+            "page_cards": self.page_cards,
         }
+        return {name: self._stashing(function) for name, function in macros.items()}
+
+    # -- placeholders ------------------------------------------------------
+    # Macros hand Markdown a short token instead of their markup, and the markup is
+    # put back into the page's HTML after Markdown has run (see expand). Markdown
+    # then never re-parses the figures' inline HTML or the charts' SVG: that was the
+    # largest cost of a build, and it keeps the markup exactly as the template wrote it.
+
+    def _stashing(self, function: Callable[..., Markup]) -> Callable[..., str]:
+        def macro(*args: Any, **kwargs: Any) -> str:
+            self.page.stash.append(function(*args, **kwargs))
+            return f"{TOKEN_PREFIX}{len(self.page.stash) - 1}X"
+
+        macro.__name__ = function.__name__
+        macro.__doc__ = function.__doc__
+        return macro
+
+    def expand(self, html: str) -> str:
+        """The page's HTML with every macro token replaced by its markup."""
+        stash = self.page.stash
+        if not stash:
+            return html
+
+        def swap(match: re.Match[str]) -> str:
+            markup = stash[int(match.group("index"))]
+            if match.group("open") and match.group("close"):
+                return str(markup)  # a block macro alone in its paragraph
+            return (match.group("open") or "") + str(markup) + (match.group("close") or "")
+
+        return TOKEN_PATTERN.sub(swap, html)

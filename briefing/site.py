@@ -10,20 +10,23 @@ does not import MkDocs: it reads the few configuration values it needs.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from briefing.data import BriefingData, load_briefing
+from briefing.downloads import PDF_PATH
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
 from briefing.problems import did_you_mean
 from briefing.problems import Problems
 from briefing.formatting import format_day
-from briefing.render import Renderer, relative_href
+from briefing.render import PageCard, Renderer, relative_href
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
-PDF_PATH = "downloads/briefing.pdf"
 REQUIRED_FRONT_MATTER = ("title", "description", "summary")
 REQUIRED_FRONT_MATTER_HELP = {
     "title": "the page title",
@@ -52,6 +55,8 @@ class Settings:
     allowed_numbers: frozenset[str]
     docs_prefix: str
     use_directory_urls: bool
+    docs_dir: Path
+    nav: tuple[tuple[str, str, str], ...]  # (section, title, source path) in navigation order
 
     @classmethod
     def from_config(cls, config: Any) -> Settings:
@@ -69,7 +74,46 @@ class Settings:
             allowed_numbers=frozenset(str(token) for token in extra.get("allowed_numbers", []) or []),
             docs_prefix=docs_prefix,
             use_directory_urls=bool(config["use_directory_urls"]),
+            docs_dir=docs_dir,
+            nav=tuple(flatten_nav(config["nav"] or [])),
         )
+
+
+def flatten_nav(entries: list[Any], section: str = "") -> list[tuple[str, str, str]]:
+    """(section, title, source path) of every Markdown page in an MkDocs nav, in order."""
+    pages: list[tuple[str, str, str]] = []
+    for entry in entries:
+        title, value = next(iter(entry.items())) if isinstance(entry, dict) else ("", entry)
+        if isinstance(value, list):
+            pages.extend(flatten_nav(value, str(title)))
+        elif isinstance(value, str) and value.endswith(".md"):
+            pages.append((section, str(title), value))
+    return pages
+
+
+def front_matter(path: Path) -> dict[str, Any]:
+    """The YAML front matter of a Markdown file, or {} if it has none or it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}  # the page itself reports the problem when MkDocs reads it
+    match = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.S)
+    if match is None:
+        return {}
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}  # MkDocs reports broken front matter for the page
+    return meta if isinstance(meta, dict) else {}
+
+
+def page_cards(settings: Settings) -> list[PageCard]:
+    """Home's cards: the pages of the navigation with their titles and summaries."""
+    cards = []
+    for section, title, src_path in settings.nav:
+        meta = front_matter(settings.docs_dir / src_path)
+        cards.append(PageCard(src_path, section, str(meta.get("title") or title), str(meta.get("summary") or "")))
+    return cards
 
 
 class BuildContext:
@@ -80,6 +124,7 @@ class BuildContext:
         self.data: BriefingData = load_briefing(settings.project_dir / settings.data_path, settings.data_path)
         self.problems: Problems = self.data.problems
         self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls)
+        self.renderer.nav_pages = page_cards(settings)
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
 
@@ -135,6 +180,12 @@ class BuildContext:
     def abbreviations(self) -> str:
         """The glossary as Markdown abbreviation definitions."""
         return self.renderer.abbreviations()
+
+    def finish_page_html(self, src_path: str, html: str) -> str:
+        """Put the macros' markup into a page's HTML, then check the result; return it."""
+        html = self.renderer.expand(html)
+        self.check_page_html(src_path, html)
+        return html
 
     def check_page_html(self, src_path: str, html: str) -> None:
         """Record every hand-typed number in a page's rendered body."""

@@ -1,7 +1,7 @@
 """MkDocs hooks: the briefing engine's checks at the right moments of a build.
 
 - before the macros render a page: note which page it is, check its template syntax;
-- on the page's HTML: look for hand-typed numbers;
+- on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
 - before any file is written (``on_env``): check that every data entry is used,
   then report *every* problem of the build at once and stop it.
 """
@@ -29,8 +29,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    context_for(config).check_page_html(page.file.src_path, html)
-    return html
+    return context_for(config).finish_page_html(page.file.src_path, html)
 
 
 def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 Environment

@@ -122,12 +122,14 @@ def make_projects(workdir: Path, pages: int, refs: int) -> tuple[Path, Path]:
     for root in (project, baseline):
         (root / "docs" / "assets").mkdir(parents=True)
         shutil.copy2(ROOT / "docs" / "assets" / "briefing.css", root / "docs" / "assets" / "briefing.css")
+    renderer.begin_page("key-figures.md", "")
     for name in ("key-figures", "sources", "people", "timeline", "glossary"):
-        (project / "docs" / f"{name}.md").write_text(
-            f"---\ntitle: {name}\ndescription: Generated reference page of the synthetic benchmark briefing.\nsummary: x\n---\n\n# {name}\n\n"
-            + ("{{ key_figures_table() }}\n" if name == "key-figures" else "") + ("{{ sources_list() }}\n" if name == "sources" else ""),
-            encoding="utf-8",
-        )
+        # The same reference pages on both sides; the baseline gets the project's rendered markup.
+        head = f"---\ntitle: {name}\ndescription: Generated reference page of the synthetic benchmark briefing.\nsummary: x\n---\n\n# {name}\n\n"
+        macro = {"key-figures": "key_figures_table", "sources": "sources_list"}.get(name)
+        (project / "docs" / f"{name}.md").write_text(head + ("{{ " + macro + "() }}\n" if macro else ""), encoding="utf-8")
+        rendered = str(getattr(renderer, macro)()) + "\n" if macro else ""
+        (baseline / "docs" / f"{name}.md").write_text(head + rendered, encoding="utf-8")
     for page in range(pages):
         (project / "docs" / f"page-{page:04d}.md").write_text(page_text(page, refs, figure_ids, None), encoding="utf-8")
         (baseline / "docs" / f"page-{page:04d}.md").write_text(page_text(page, refs, figure_ids, renderer), encoding="utf-8")

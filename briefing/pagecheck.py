@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.html
-from jinja2 import Environment, TemplateSyntaxError
+from jinja2 import Environment, Template, TemplateSyntaxError
 
 # A number as readers see it: 185, 33.7, 1,000, 2nd; not part of a name like G20.
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![\w])")
@@ -83,12 +84,38 @@ def locate_text(source_text: str, token: str, context: str) -> int | None:
 
 
 def template_syntax_error(environment: Environment, markdown: str) -> tuple[int, str] | None:
-    """The line (within ``markdown``) and message of a Jinja syntax error, or None."""
+    """The line (within ``markdown``) and message of a Jinja syntax error, or None.
+
+    The template compiled here is kept and handed back by ``environment.from_string``
+    for the same source, so a page is compiled once per build, not twice.
+    """
     try:
-        environment.parse(markdown)
+        template = environment.from_string(markdown)
     except TemplateSyntaxError as error:
         return error.lineno, error.message or "syntax error"
+    _compiled_templates(environment)[markdown] = template
     return None
+
+
+def _compiled_templates(environment: Environment) -> dict[str, Template]:
+    """The cache of templates compiled by the check, installed on ``environment`` once.
+
+    mkdocs-macros calls ``environment.from_string(markdown)`` for each page; the
+    wrapper returns (once) the template the syntax check already compiled.
+    """
+    cache: dict[str, Template] | None = getattr(environment, "_briefing_compiled", None)
+    if cache is None:
+        cache = {}
+        original = environment.from_string
+
+        def from_string(source: str, globals: Any = None, template_class: Any = None) -> Template:  # noqa: A002
+            if globals is None and template_class is None and source in cache:
+                return cache.pop(source)
+            return original(source, globals, template_class)
+
+        environment._briefing_compiled = cache  # type: ignore[attr-defined]
+        environment.from_string = from_string  # type: ignore[method-assign]
+    return cache
 
 
 def body_offset(source_text: str, markdown: str) -> int:

@@ -37,10 +37,11 @@ def default_epoch(project_dir: Path) -> str:
 
 
 def post_build_steps() -> list[PostBuildStep]:
-    """What runs on the built HTML, in order; hosting (headers, .gz copies) stays last."""
+    """What runs on the built HTML, in order: the PDF, then hosting (headers, .gz copies), which stays last."""
     from briefing.hosting import hosting_step
+    from briefing.pdf import write_site_pdf  # imports WeasyPrint: only when a build runs the steps
 
-    return [hosting_step]
+    return [write_site_pdf, hosting_step]
 
 
 def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None) -> int:

@@ -26,6 +26,7 @@ from briefing.formatting import STYLES, Quantity, format_day, format_quantity, u
 from briefing.problems import Problems, did_you_mean
 
 TOKEN_PREFIX = "BRIEFINGMACRO"
+TIP_ID_SLOT = "briefing-tip-id-slot"
 TOKEN_PATTERN = re.compile(r"(?P<open><p>)?" + TOKEN_PREFIX + r"(?P<index>\d+)X(?P<close></p>)?")
 
 # Where generated pages live, as source paths relative to docs/.
@@ -110,6 +111,7 @@ class Renderer:
         self.locale = data.meta.locale if data.meta else "en_GB"
         self._charts: dict[str, RenderedChart] = {}
         self._texts: dict[tuple[str, str], str] = {}
+        self._figure_markups: dict[tuple[str, str, str], Markup] = {}
         self.nav_pages: list[PageCard] = []
 
     # -- page bookkeeping ------------------------------------------------
@@ -192,23 +194,25 @@ class Renderer:
 
     def _figure_markup(self, figure_id: str, style: str) -> Markup:
         self.page.tip_count += 1
-        is_derived = figure_id in self.data.derived
-        entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
-        source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
-        return self._inline(
-            "figure.html",
-            figure_id=figure_id,
-            entry=entry,
-            text=self.text(figure_id, style),
-            derived=is_derived,
-            formula=self.formula_text(figure_id) if is_derived else "",
-            inputs=self.data.formulas[figure_id].names if is_derived else (),
-            data=self.data,
-            source=source,
-            href=self.href("figures", figure_id),
-            tip_id=f"fig-tip-{self.page.tip_count}",
-            renderer=self,
-        )
+        href = self.href("figures", figure_id)
+        key = (figure_id, style, href)
+        if key not in self._figure_markups:
+            # Rendered once per figure, style and link; only the tooltip's id differs per use.
+            is_derived = figure_id in self.data.derived
+            entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
+            source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
+            self._figure_markups[key] = self._inline(
+                "figure.html",
+                figure_id=figure_id,
+                entry=entry,
+                text=self.text(figure_id, style),
+                derived=is_derived,
+                formula=self.formula_text(figure_id) if is_derived else "",
+                source=source,
+                href=href,
+                tip_id=TIP_ID_SLOT,
+            )
+        return Markup(self._figure_markups[key].replace(TIP_ID_SLOT, f"fig-tip-{self.page.tip_count}"))
 
     def figure(self, figure_id: str, style: str = "long") -> Markup:
         """A figure stated by a source, e.g. ``{{ figure('trade.turnover_2022') }}``."""

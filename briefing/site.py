@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jinja2 import Environment
 
 from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
-from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
-from briefing.problems import did_you_mean
-from briefing.problems import Problems
 from briefing.formatting import format_day
+from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
+from briefing.problems import Problems, did_you_mean
 from briefing.render import PageCard, Renderer, relative_href
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
@@ -132,11 +132,16 @@ class BuildContext:
         """A page's path as editors see it, e.g. ``docs/trade.md``."""
         return posixpath.join(self.settings.docs_prefix, src_path)
 
-    def start_page(self, src_path: str, source_text: str, markdown: str, url: str) -> str:
-        """Prepare to render a page; return Markdown that is safe to hand to the macros."""
+    def start_page(self, src_path: str, source_text: str, markdown: str, url: str, environment: Environment | None = None) -> str:
+        """Prepare to render a page; return Markdown that is safe to hand to the macros.
+
+        ``environment`` is the macros plugin's own Jinja environment: the page is
+        compiled with it once, here, so a syntax error becomes a located problem
+        instead of stopping the build, and the macros reuse the compiled template.
+        """
         self._page_sources[src_path] = source_text
         self.renderer.begin_page(src_path, source_text, url)
-        error = template_syntax_error(self.renderer.templates, markdown)
+        error = template_syntax_error(environment or self.renderer.templates, markdown)
         if error is None:
             return markdown
         line, message = error

@@ -25,7 +25,8 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     context = context_for(config)
     context.check_front_matter(page.file.src_path, page.meta)
-    return context.start_page(page.file.src_path, page.file.content_string, markdown, page.url)
+    macros = config.plugins.get("macros")
+    return context.start_page(page.file.src_path, page.file.content_string, markdown, page.url, getattr(macros, "env", None))
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -1,0 +1,146 @@
+"""How long the PDF takes to make, and how big it is: the real briefing and a synthetic 100-chapter one.
+
+    .venv/bin/python scripts/bench_pdf.py [--chapters 100] [--repeat 1] [--untagged] [--keep DIR]
+
+The real briefing is built with MkDocs into a temporary directory first (not
+timed); then :func:`briefing.pdf.build_pdf` is timed on it. The synthetic
+briefing is a built site made here: each chapter is an article like the ones
+MkDocs writes, with figures and their source tips (footnotes), a table, a
+list and an inline SVG chart, rendered by the same code
+(:func:`briefing.pdf.assemble` and :func:`briefing.pdf.render`). Not a test:
+it prints numbers to compare between changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing import pdf as briefing_pdf
+from briefing.publish import default_epoch
+
+# One synthetic chapter, in the markup the site's templates produce (briefing/templates/figure.html).
+CHAPTER = Environment(autoescape=True, undefined=StrictUndefined).from_string("""\
+<html lang="en"><body><div class="md-content"><article class="md-content__inner md-typeset">
+<h1 id="chapter-{{ n }}">Chapter {{ n }}: {{ topic }}<a class="headerlink" href="#chapter-{{ n }}">&para;</a></h1>
+<p>{{ sentence }} Trade reached {{ fig(1, "US$" ~ (100 + n) ~ " billion", "Turnover in year " ~ n) }} and grew
+{{ fig(2, (n % 40) ~ "%", "Growth in year " ~ n) }} on a year earlier, according to
+<a class="cite" href="../sources/#source-one">The Source, March 2023</a>.</p>
+{% for section in range(3) %}
+<h2 id="section-{{ section }}">Section {{ section + 1 }} of chapter {{ n }}<a class="headerlink" href="#section-{{ section }}">&para;</a></h2>
+<p>{{ sentence }} {{ sentence }} The volume was {{ fig(3 + section, (10 + section) ~ "." ~ n ~ " bcm", "Volume " ~ section) }},
+the source says. {{ sentence }} See <a href="../{{ next }}/">the next chapter</a> and
+<a href="https://example.org/report-{{ n }}">the report</a>.</p>
+<ul>{% for item in range(4) %}<li>{{ sentence }}</li>{% endfor %}</ul>
+{% endfor %}
+<figure class="chart" id="chart-{{ n }}"><figcaption><span class="chart__title">Chart {{ n }}</span>
+<span class="chart__caption">Two bars.</span></figcaption><div class="chart__plot">
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 302 120"><defs><clipPath id="clip"><rect width="302" height="120"/></clipPath></defs>
+<g clip-path="url(#clip)"><rect x="10" y="20" width="{{ 150 + n }}" height="30" style="fill: #3949ab"/>
+<rect x="10" y="70" width="200" height="30" style="fill: #3949ab"/>
+<text x="{{ 170 + n }}" y="40" style="font-size: 12px; font-family: 'DejaVu Sans'">{{ 150 + n }}</text>
+<text x="220" y="90" style="font-size: 12px; font-family: 'DejaVu Sans'">200</text></g></svg></div></figure>
+<table><thead><tr><th>Figure</th><th>Value</th><th>Period</th><th>Source</th></tr></thead><tbody>
+{% for row in range(15) %}<tr><th>Row {{ row }} of chapter {{ n }}</th><td class="num">{{ row * n }}</td>
+<td>2022</td><td>{{ sentence }}</td></tr>{% endfor %}</tbody></table>
+</article></div></body></html>
+""")
+TIP = Environment(autoescape=True, undefined=StrictUndefined).from_string(
+    '<span class="fig" data-figure="f{{ n }}.{{ k }}"><a class="fig__value" href="#chapter-{{ n }}" '
+    'aria-describedby="tip-{{ k }}">{{ value }}</a><small class="fig__tip" role="tooltip" id="tip-{{ k }}">'
+    '<span class="fig__label">{{ label }}</span> <span class="fig__period">(2022).</span>'
+    '<span class="fig__source">Source: The Source, March 2023:</span> <q class="fig__quote">{{ quote }}</q>'
+    "</small></span>")
+SENTENCE = ("The article describes relations between the two countries as reaching a new level, "
+            "with cooperation in trade, energy and technology.")
+QUOTE = "Last year trade turnover between the two countries reached a record, very close to the goal set for 2024."
+
+
+def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[briefing_pdf.NavPage]]:
+    """A built site of ``chapters`` pages plus a sources page, and its nav."""
+    site = root / "site"
+    shutil.copytree(ROOT / "docs" / "assets" / "fonts", site / "assets" / "fonts")
+    pages = []
+    for n in range(1, chapters + 1):
+        def fig(k: int, value: str, label: str, n: int = n) -> Markup:
+            return Markup(TIP.render(n=n, k=k, value=value, label=label, quote=QUOTE))
+
+        name = f"chapter-{n:03d}"
+        following = f"chapter-{n + 1:03d}" if n < chapters else "chapter-001"
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text(
+            CHAPTER.render(n=n, topic="Trade and energy", sentence=SENTENCE, fig=fig, next=following),
+            encoding="utf-8")
+        pages.append(briefing_pdf.NavPage(f"{name}.md", f"Part {(n - 1) // 10 + 1}"))
+    (site / "sources").mkdir()
+    (site / "sources" / "index.html").write_text(
+        '<html lang="en"><body><article class="md-content__inner"><h1 id="sources">Sources</h1>'
+        '<p id="source-one">The Source, March 2023.</p></article></body></html>', encoding="utf-8")
+    pages.append(briefing_pdf.NavPage("sources.md", "Reference"))
+    return site, pages
+
+
+def report(name: str, seconds: list[float], result: briefing_pdf.PdfReport) -> None:
+    best = min(seconds)
+    print(f"{name:<28} {result.pages:>5} pages  {result.size / 1024:>8.1f} KiB  "
+          f"{best:>7.2f} s (best of {len(seconds)})  {best / result.pages * 1000:>6.1f} ms/page")
+
+
+def main() -> int:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapters", type=int, default=100, help="chapters of the synthetic briefing")
+    parser.add_argument("--repeat", type=int, default=1, help="renderings of each, best time reported")
+    parser.add_argument("--untagged", action="store_true", help="synthetic PDF without structure tags, to see their cost")
+    parser.add_argument("--keep", type=Path, help="copy the two PDFs into this folder, to look at them")
+    args = parser.parse_args()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", default_epoch(ROOT))
+    created = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        built = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "real")],
+            cwd=ROOT, capture_output=True, text=True, check=False)
+        if built.returncode != 0:
+            print(built.stdout + built.stderr, file=sys.stderr)
+            return built.returncode
+        seconds = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            result = briefing_pdf.build_pdf(ROOT, root / "real", root / "real.pdf")
+            seconds.append(time.perf_counter() - start)
+        report("real briefing", seconds, result)
+
+        site, pages = synthetic_site(root / "synthetic", args.chapters)
+        seconds = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            markup = briefing_pdf.assemble(site, pages, briefing_pdf.Cover(
+                title="Synthetic briefing", subtitle=f"{args.chapters} chapters", as_of="22 March 2023",
+                version="1.0.0", updated="27 November 2026", publisher="Bench", author="Bench",
+                licence="CC BY 4.0", description="Benchmark", site_url="https://example.org/"), created)
+            result = briefing_pdf.render(markup, site, root / "synthetic.pdf", tagged=not args.untagged)
+            seconds.append(time.perf_counter() - start)
+        report(f"synthetic, {args.chapters} chapters" + (", untagged" if args.untagged else ""), seconds, result)
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for name in ("real.pdf", "synthetic.pdf"):
+                shutil.copy2(root / name, args.keep / name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -556,8 +556,13 @@ def template_environment() -> Environment:
 
 
 def assemble(site_dir: Path, pages: Sequence[NavPage], cover: Cover, created: dt.datetime,
-             use_directory_urls: bool = True, docs_dir: str = "docs") -> str:
-    """The whole briefing as one HTML document, ready for WeasyPrint."""
+             use_directory_urls: bool = True, docs_dir: str = "docs", fonts_css: Path | None = None) -> str:
+    """The whole briefing as one HTML document, ready for WeasyPrint.
+
+    ``fonts_css`` is the project's own ``docs/assets/fonts/fonts.css``: the PDF embeds
+    the full bundled fonts, not the site's copies, which the build subsets for readers.
+    """
+    fonts_css = fonts_css or site_dir / FONTS_CSS
     chapters: list[Chapter] = []
     anchors: dict[str, str] = {}
     problems: list[str] = []
@@ -580,24 +585,24 @@ def assemble(site_dir: Path, pages: Sequence[NavPage], cover: Cover, created: dt
         cover=cover,
         generator=GENERATOR,
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        stylesheets=[FONTS_CSS],
+        stylesheets=[fonts_css.resolve().as_uri()],
         parts=parts,
         chapters=chapters,
     )
     builder.check_links(collect_ids(markup))
     problems += builder.problems
-    if not (site_dir / FONTS_CSS).is_file():
-        problems.append(f"{site_dir / FONTS_CSS} is missing: the PDF uses the site's bundled fonts (docs/{FONTS_CSS})")
+    if not fonts_css.is_file():
+        problems.append(f"{fonts_css} is missing: the PDF uses the bundled fonts (docs/{FONTS_CSS})")
     if problems:
         raise PdfError("PDF not written:\n" + "\n".join(f"  {problem}" for problem in problems))
     return markup
 
 
-def render(markup: str, site_dir: Path, output: Path, tagged: bool = True) -> PdfReport:
+def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts_dir: Path | None = None) -> PdfReport:
     """Render the assembled HTML to ``output`` with WeasyPrint, offline; fail on any refused resource."""
     from weasyprint import CSS, HTML
 
-    fetcher = SiteOnlyFetcher([site_dir])
+    fetcher = SiteOnlyFetcher([site_dir, *([fonts_dir] if fonts_dir else [])])
     url_fetcher = fetcher.make()
     with _collect_weasyprint_messages() as collector:
         # A tagged PDF: screen readers and reflowing viewers get headings, lists, tables and reading order.
@@ -663,6 +668,7 @@ def build_pdf(project_dir: Path, site_dir: Path, output: Path | None = None,
     if not (site_dir / "index.html").is_file():
         raise PdfError(f"PDF: {site_dir} is not a built site (no index.html): build it first (make build)")
     config = read_config(project_dir)
+    fonts_css = project_dir / str(config.get("docs_dir") or "docs") / FONTS_CSS
     markup = assemble(
         site_dir,
         nav_pages(config),
@@ -670,10 +676,11 @@ def build_pdf(project_dir: Path, site_dir: Path, output: Path | None = None,
         source_date(project_dir),
         use_directory_urls=bool(config.get("use_directory_urls", True)),
         docs_dir=str(config.get("docs_dir") or "docs"),
+        fonts_css=fonts_css,
     )
     if html_copy is not None:
         html_copy.write_text(markup, encoding="utf-8")
-    return render(markup, site_dir, output or site_dir / PDF_PATH)
+    return render(markup, site_dir, output or site_dir / PDF_PATH, fonts_dir=fonts_css.parent)
 
 
 def write_site_pdf(project_dir: Path, site_dir: Path) -> None:

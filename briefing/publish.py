@@ -37,11 +37,13 @@ def default_epoch(project_dir: Path) -> str:
 
 
 def post_build_steps() -> list[PostBuildStep]:
-    """What runs on the built HTML, in order: the PDF, then hosting (headers, .gz copies), which stays last."""
+    """What runs on the built HTML, in order: the PDF (with the full fonts), the site's font
+    subsets, then hosting (headers, .gz copies), which stays last."""
+    from briefing.fonts import subset_site_fonts
     from briefing.hosting import hosting_step
     from briefing.pdf import write_site_pdf  # imports WeasyPrint: only when a build runs the steps
 
-    return [write_site_pdf, hosting_step]
+    return [write_site_pdf, subset_site_fonts, hosting_step]
 
 
 def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None) -> int:

@@ -157,8 +157,9 @@ class Renderer:
 
     def _inline(self, template: str, **context: Any) -> Markup:
         """Markup for use inside a sentence: one line, template lines joined without spaces."""
+        # Only line breaks go: a space a template writes on purpose ({{ " " }}) stays.
         lines = self.templates.get_template(template).render(**context).splitlines()
-        return Markup("".join(line.strip() for line in lines))
+        return Markup("".join(lines).strip())
 
     def href(self, page: str, anchor: str = "") -> str:
         """Link from the current page to a generated page ('figures', 'sources', ...)."""
@@ -309,8 +310,8 @@ class Renderer:
             renderer=self,
         )
 
-    def downloads(self) -> Markup:
-        """Links to the downloadable figures, charts and citation files."""
+    def downloads(self, charts: bool = True) -> Markup:
+        """Links to the PDF and the downloadable figures, charts (unless ``charts=False``) and citation files."""
         links = {
             "pdf": self.site_href(PDF_PATH),
             "figures_csv": self.site_href(FIGURES_CSV),
@@ -323,7 +324,8 @@ class Renderer:
                 for chart_id in self.data.charts
             },
         }
-        return self._render("downloads.html", links=links, charts=self.data.charts)
+        return self._render("downloads.html", links=links, charts=self.data.charts if charts else {},
+                            more=self.href("figures", "downloads") if not charts else "")
 
     # -- generated sections ---------------------------------------------
     def _listing(self, template: str) -> Markup:

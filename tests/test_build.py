@@ -169,3 +169,9 @@ def test_data_is_loaded_once_per_build(tmp_path: Path, monkeypatch) -> None:
     build(config)
     assert len(calls) == 1
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_figure_tip_reads_as_sentences(built_site: Path) -> None:
+    tip = soup(html_path(built_site, "trade.md")).select_one("span.fig .fig__tip")
+    text = tip.get_text()
+    assert re.search(r"\)\. Source: .+: \S", text), text

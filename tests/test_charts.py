@@ -153,7 +153,7 @@ def test_derived_values_are_marked_in_label_and_drawing(data) -> None:
 
 
 def test_every_palette_class_has_a_colour_rule_for_both_schemes(data) -> None:
-    css = (ROOT / "docs" / "assets" / "charts.css").read_text(encoding="utf-8")
+    css = (ROOT / "docs" / "assets" / "briefing.css").read_text(encoding="utf-8")
     used: set[str] = set()
     for chart_id in data.charts:
         used |= set(re.findall(r"chart-(?:%s)-(?:fill|stroke)" % "|".join(PALETTE.values()), render_chart(data, chart_id).inline_svg))

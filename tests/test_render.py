@@ -1,0 +1,61 @@
+"""The renderer on its own: escaping, located unknown ids, placeholders, links."""
+
+from __future__ import annotations
+
+from briefing.data import load_briefing
+from briefing.model import Person
+from briefing.problems import Problems
+from briefing.render import Renderer, relative_href
+from tests.conftest import DATA_FILE
+
+
+def renderer() -> Renderer:
+    data = load_briefing(DATA_FILE, "data/briefing.yml")
+    return Renderer(data, Problems())
+
+
+def test_text_from_data_is_escaped_even_if_validation_was_bypassed() -> None:
+    subject = renderer()
+    subject.data.people["evil"] = Person.model_construct(
+        name="<script>alert(1)</script>", role="<b>x</b>", source="vovworld-2023-03", quote="q"
+    )
+    subject.begin_page("about.md", "{{ person('evil') }}")
+    markup = str(subject.person("evil"))
+    assert "<script>" not in markup and "<b>" not in markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+
+
+def test_unknown_id_is_located_in_the_page_source_with_a_suggestion() -> None:
+    subject = renderer()
+    source = "---\ntitle: T\n---\n\nText {{ figure('trade.turnover_2022') }} and\n{{ figure(\"trade.turnovr_2022\") }}.\n"
+    subject.begin_page("trade.md", source)
+    subject.figure("trade.turnovr_2022")
+    [problem] = list(subject.problems)
+    assert (problem.path, problem.line, problem.column) == ("docs/trade.md", 6, source.splitlines()[5].index('"') + 1)
+    assert "did you mean 'trade.turnover_2022'" in problem.hint
+
+
+def test_macros_leave_a_token_that_expands_to_their_markup() -> None:
+    subject = renderer()
+    subject.begin_page("trade.md", "")
+    figure = subject.macros()["figure"]
+    token = figure("trade.turnover_2022")
+    assert "<" not in token
+    html = subject.expand(f"<p>Trade reached {token}.</p>")
+    assert 'data-figure="trade.turnover_2022"' in html and html.startswith("<p>Trade reached <span")
+    block = subject.macros()["timeline"]()
+    assert subject.expand(f"<p>{block}</p>").startswith("<ol")
+
+
+def test_each_use_of_a_figure_gets_its_own_tooltip_id() -> None:
+    subject = renderer()
+    subject.begin_page("trade.md", "")
+    first, second = str(subject.figure("trade.turnover_2022")), str(subject.figure("trade.turnover_2022"))
+    assert 'id="fig-tip-1"' in first and 'id="fig-tip-2"' in second
+
+
+def test_relative_links_between_pages() -> None:
+    assert relative_href("", "key-figures/", "trade.turnover_2022") == "key-figures/#trade.turnover_2022"
+    assert relative_href("trade/", "key-figures/", "x") == "../key-figures/#x"
+    assert relative_href("trade/", "downloads/briefing.pdf") == "../downloads/briefing.pdf"
+    assert relative_href("trade/", "trade/") == "./"

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -210,7 +211,8 @@ def edit_to_page_seconds() -> float:
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
             cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        url = f"http://127.0.0.1:{port}/key-figures/"
+        mount = urllib.parse.urlsplit(str(yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or "/")).path
+        url = f"http://127.0.0.1:{port}{mount.rstrip('/')}/key-figures/"
         try:
             deadline = time.time() + 60
             while time.time() < deadline:

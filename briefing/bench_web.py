@@ -14,23 +14,16 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from briefing.hosting import find_nginx, serve_with_nginx
+
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
-MAIN_CONF = """daemon off; worker_processes 1; {user} pid {tmp}/nginx.pid; error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log off;
-client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
-uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi; include {tmp}/server.conf; }}
-"""
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
 
 
@@ -48,29 +41,6 @@ def lighthouse() -> Path:
     if not cli.exists():
         subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True)
     return cli
-
-
-def serve(site: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
-    """Start nginx with the generated server block over ``site``; return the process and its URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = (site / "_hosting" / "nginx.conf").read_text(encoding="utf-8")
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /var/www/briefing;", f"root {site};")
-    (tmp / "server.conf").write_text(server, encoding="utf-8")
-    user = "user root;" if os.geteuid() == 0 else ""
-    (tmp / "nginx.conf").write_text(MAIN_CONF.format(tmp=tmp, user=user), encoding="utf-8")
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    process = subprocess.Popen([nginx, "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")])
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return process, url
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise SystemExit("nginx did not start")
 
 
 def audit(url: str, out: Path) -> dict[str, object]:
@@ -107,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.site / "_hosting" / "nginx.conf").exists():
         raise SystemExit(f"{args.site} is not a published site: run make build first")
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
-        process, url = serve(args.site.resolve(), Path(tmp))
+        nginx = find_nginx()
+        if nginx is None:
+            raise SystemExit("no nginx: apt-get install nginx-light")
+        process, url = serve_with_nginx(args.site.resolve(), Path(tmp), nginx)
         try:
             rows = [audit(url + page, Path(tmp) / f"report-{index}.json") for index, page in enumerate(args.pages)]
         finally:

@@ -370,6 +370,11 @@ def standalone_svg(svg_bytes: bytes, title: str, description: str) -> bytes:
     return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8") + b"\n"
 
 
+# Drawn charts by everything that goes into them: (inline SVG, SVG file, PNG file).
+_DRAWN: dict[str, tuple[str, bytes, bytes]] = {}
+_DRAWN_LIMIT = 64
+
+
 def render_chart(data: BriefingData, chart_id: str) -> RenderedChart:
     """Draw the chart ``chart_id`` of ``data`` in every form; call once per build and keep the result."""
     import matplotlib
@@ -389,16 +394,23 @@ def render_chart(data: BriefingData, chart_id: str) -> RenderedChart:
         footer += f" Marked {DERIVED_MARK}: computed by this briefing from the source's figures."
     if data.meta is not None:
         footer += f" {data.meta.publisher}, {data.meta.licence}."
-    with matplotlib.rc_context(_rc(chart_id)):
-        page_figure = _draw(chart, points, axis_label, locale)
-        inline = page_svg(_save(page_figure, "svg", metadata={"Date": None, "Creator": None}, transparent=True), chart_id, chart.title, description)
-        file_figure = _draw(chart, points, axis_label, locale, heading=chart.title, footer=footer)
-        svg = standalone_svg(
-            _save(file_figure, "svg", metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description}, facecolor="white"),
-            chart.title,
-            description,
-        )
-        png = _save(file_figure, "png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
+    # `make serve` rebuilds in the same process: a chart whose inputs did not change is not drawn again.
+    key = repr((chart_id, chart.model_dump_json(), points, axis_label, description, footer, locale))
+    if key not in _DRAWN:
+        with matplotlib.rc_context(_rc(chart_id)):
+            page_figure = _draw(chart, points, axis_label, locale)
+            inline = page_svg(_save(page_figure, "svg", metadata={"Date": None, "Creator": None}, transparent=True), chart_id, chart.title, description)
+            file_figure = _draw(chart, points, axis_label, locale, heading=chart.title, footer=footer)
+            svg = standalone_svg(
+                _save(file_figure, "svg", metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description}, facecolor="white"),
+                chart.title,
+                description,
+            )
+            png = _save(file_figure, "png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
+        if len(_DRAWN) >= _DRAWN_LIMIT:
+            _DRAWN.clear()
+        _DRAWN[key] = (inline, svg, png)
+    inline, svg, png = _DRAWN[key]
     return RenderedChart(
         chart_id=chart_id,
         chart=chart,

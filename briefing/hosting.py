@@ -15,7 +15,13 @@ import base64
 import gzip
 import hashlib
 import io
+import os
 import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -118,3 +124,59 @@ def hosting_step(project_dir: Path, site: Path) -> None:
     """Post-build step: hosting configuration, then precompressed copies of everything."""
     write_hosting_config(site)
     precompress(site)
+
+
+NGINX_MAIN = """daemon off;
+worker_processes 1;
+{user}
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {workdir}/body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
+    include {workdir}/server.conf;
+}}
+"""
+
+
+def find_nginx() -> str | None:
+    """Debian's nginx, if installed."""
+    return shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if Path(path).exists()), None)
+
+
+def serve_with_nginx(site: Path, workdir: Path, nginx: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Serve ``site`` on 127.0.0.1 with the server block the build wrote; return nginx and its URL.
+
+    Only ``listen`` and ``root`` of the generated block are changed, so what is
+    tested (headers, gzip) is what a host would run.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = (site / NGINX_CONF).read_text(encoding="utf-8")
+    if "listen 80;" not in server or "root /var/www/briefing;" not in server:
+        raise RuntimeError(f"{site / NGINX_CONF} lacks the 'listen 80;' and 'root /var/www/briefing;' lines to adapt")
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /var/www/briefing;", f"root {site.resolve()};")
+    (workdir / "server.conf").write_text(server, encoding="utf-8")
+    user = "user root;" if os.geteuid() == 0 else ""  # workers must read files in root's private temp folders
+    (workdir / "nginx.conf").write_text(NGINX_MAIN.format(workdir=workdir, user=user), encoding="utf-8")
+    process = subprocess.Popen([nginx, "-c", str(workdir / "nginx.conf"), "-e", str(workdir / "error.log")], stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return process, url
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {process.stderr.read().decode() if process.stderr else ''}") from None
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("nginx did not answer within 10 seconds")

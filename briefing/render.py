@@ -311,7 +311,7 @@ class Renderer:
         )
 
     def downloads(self, charts: bool = True) -> Markup:
-        """Links to the PDF and the downloadable figures, charts (unless ``charts=False``) and citation files."""
+        """Links to the PDF, figures, charts and citation files; ``charts=False`` gives one short line instead."""
         links = {
             "pdf": self.site_href(PDF_PATH),
             "figures_csv": self.site_href(FIGURES_CSV),

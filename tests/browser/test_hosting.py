@@ -7,44 +7,15 @@ console error, and the headers present on the responses.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from briefing.hosting import HEADERS_FILE, NGINX_CONF
+from briefing.hosting import HEADERS_FILE, find_nginx, serve_with_nginx
 from tests.conftest import nav_pages, page_path
 
 pytestmark = pytest.mark.browser
-
-MAIN_CONF = """
-daemon off;
-worker_processes 1;
-{user}
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/server.conf;
-}}
-"""
-
-
-def find_nginx() -> str | None:
-    return shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if Path(path).exists()), None)
-
 
 @pytest.fixture(scope="module")
 def nginx_url(published_site: Path, tmp_path_factory: pytest.TempPathFactory):
@@ -54,27 +25,7 @@ def nginx_url(published_site: Path, tmp_path_factory: pytest.TempPathFactory):
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    tmp = tmp_path_factory.mktemp("nginx")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = (published_site / NGINX_CONF).read_text(encoding="utf-8")
-    assert "listen 80;" in server and "root /var/www/briefing;" in server
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /var/www/briefing;", f"root {published_site};")
-    (tmp / "server.conf").write_text(server, encoding="utf-8")
-    user = "user root;" if os.geteuid() == 0 else ""
-    (tmp / "nginx.conf").write_text(MAIN_CONF.format(tmp=tmp, user=user), encoding="utf-8")
-    process = subprocess.Popen([nginx, "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")], stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"nginx exited: {process.stderr.read().decode()}")
-            time.sleep(0.1)
+    process, url = serve_with_nginx(published_site, tmp_path_factory.mktemp("nginx"), nginx)
     yield url
     process.terminate()
     process.wait(timeout=10)

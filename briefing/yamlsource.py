@@ -103,7 +103,7 @@ def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData 
     try:
         node = loader.get_single_node()
         if node is None:
-            problems.add(display_path, 1, 1, "data file is empty", "it needs at least 'briefing', 'sources' and 'figures'")
+            problems.add(display_path, 1, 1, "data file is empty", "it needs at least 'meta', 'sources' and 'figures'")
             return None
         converter = _Converter(loader, display_path, problems)
         data = converter.convert(node, ())

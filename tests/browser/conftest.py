@@ -48,15 +48,18 @@ class QuietHandler(SimpleHTTPRequestHandler):
         return
 
 
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    path = find_chromium()
+def require_tool(path: str | None, message: str) -> str:
+    """``path``, or a skip (locally) or failure (under CI=true) saying what is missing."""
     if path is None:
-        message = "no Chromium found: install it (apt-get install chromium) or set CHROMIUM=/path/to/chrome"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    return require_tool(find_chromium(), "no Chromium found: install it (apt-get install chromium) or set CHROMIUM=/path/to/chrome")
 
 
 @pytest.fixture(scope="session")

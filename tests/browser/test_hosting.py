@@ -6,25 +6,20 @@ console error, and the headers present on the responses.
 
 from __future__ import annotations
 
-import os
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from briefing.hosting import HEADERS_FILE, find_nginx, serve_with_nginx
+from tests.browser.conftest import require_tool
 from tests.conftest import nav_pages, page_path
 
 pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def nginx_url(published_site: Path, tmp_path_factory: pytest.TempPathFactory):
-    nginx = find_nginx()
-    if nginx is None:
-        message = "nginx not found: apt-get install nginx-light"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    nginx = require_tool(find_nginx(), "nginx not found: apt-get install nginx-light")
     process, url = serve_with_nginx(published_site, tmp_path_factory.mktemp("nginx"), nginx)
     yield url
     process.terminate()

@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from briefing.data import load_briefing
+from briefing.navigation import read_mkdocs_config
 from briefing.render import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,7 +135,7 @@ def make_projects(workdir: Path, pages: int, refs: int) -> tuple[Path, Path]:
     for page in range(pages):
         (project / "docs" / f"page-{page:04d}.md").write_text(page_text(page, refs, figure_ids, None), encoding="utf-8")
         (baseline / "docs" / f"page-{page:04d}.md").write_text(page_text(page, refs, figure_ids, renderer), encoding="utf-8")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = read_mkdocs_config(ROOT / "mkdocs.yml")
     config.pop("nav", None)
     config.pop("watch", None)
     config["site_dir"] = str(workdir / f"site-project-{pages}")
@@ -211,7 +212,7 @@ def edit_to_page_seconds() -> float:
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
             cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        mount = urllib.parse.urlsplit(str(yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url") or "/")).path
+        mount = urllib.parse.urlsplit(str(read_mkdocs_config(project / "mkdocs.yml").get("site_url") or "/")).path
         url = f"http://127.0.0.1:{port}{mount.rstrip('/')}/key-figures/"
         try:
             deadline = time.time() + 60

@@ -27,12 +27,20 @@ LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
 
 
-def chromium() -> str:
-    """The system's Chromium."""
-    for name in (os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"):
-        if name and (found := shutil.which(name)):
+def find_chromium() -> str | None:
+    """The system's Chromium: ``CHROMIUM`` if set, else the first of the usual names on PATH."""
+    named = os.environ.get("CHROMIUM")
+    if named:
+        return named if Path(named).exists() else shutil.which(named)
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if found := shutil.which(name):
             return found
-    raise SystemExit("no Chromium on PATH: apt-get install chromium, or set CHROMIUM")
+    return None
+
+
+def chromium() -> str:
+    """The system's Chromium, or exit saying how to get one."""
+    return find_chromium() or sys.exit("no Chromium on PATH: apt-get install chromium, or set CHROMIUM")
 
 
 def lighthouse() -> Path:

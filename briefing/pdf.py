@@ -42,10 +42,12 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import html as lxml_html
 
+from briefing.downloads import PDF_PATH
+from briefing.navigation import built_file, nav_entries, read_mkdocs_config
+
 PRINT_DIR = Path(__file__).resolve().parent / "print"
 TEMPLATE = "briefing.html.j2"
 STYLESHEET = PRINT_DIR / "print.css"
-PDF_PATH = "downloads/briefing.pdf"
 FONTS_CSS = "assets/fonts/fonts.css"
 # Every font in the PDF must be one of these bundled families (names as WeasyPrint writes them).
 BUNDLED_FONT_PREFIXES = ("Briefing-Sans", "Briefing-Mono")
@@ -164,53 +166,25 @@ class PdfReport:
 # Reading the project
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """A safe loader that reads mkdocs.yml's custom tags (!ENV, !!python/name) as None."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def read_config(project_dir: Path) -> dict:
     """The project's ``mkdocs.yml`` as plain data (tags read as None)."""
     path = project_dir / "mkdocs.yml"
     try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except (OSError, yaml.YAMLError) as error:
+        return read_mkdocs_config(path)
+    except (OSError, ValueError, yaml.YAMLError) as error:
         raise PdfError(f"PDF: cannot read {path}: {error}") from error
-    if not isinstance(config, dict):
-        raise PdfError(f"PDF: {path} is not a mapping")
-    return config
 
 
 def nav_pages(config: dict) -> list[NavPage]:
     """The pages of ``nav:`` in order, each with its top-level section; links out are skipped."""
-    nav = config.get("nav")
-    if not nav:
+    if not config.get("nav"):
         raise PdfError("PDF: mkdocs.yml has no nav: the PDF takes its chapters and their order from it")
-    pages: list[NavPage] = []
-
-    def walk(entries: list, part: str | None, depth: int) -> None:
-        for entry in entries:
-            title, value = next(iter(entry.items())) if isinstance(entry, dict) else (None, entry)
-            if isinstance(value, list):
-                walk(value, str(title) if depth == 0 else part, depth + 1)
-            elif isinstance(value, str) and not urlsplit(value).scheme and not value.startswith("/"):
-                pages.append(NavPage(value, part))
-
-    walk(nav, None, 0)
-    return pages
+    return [NavPage(entry.src, entry.section) for entry in nav_entries(config["nav"])]
 
 
 def built_page(src: str, use_directory_urls: bool = True) -> str:
     """Where MkDocs writes the page for ``src``, relative to the site: ``x.md`` -> ``x/index.html``."""
-    stem = src.removesuffix(".md")
-    directory, _, name = stem.rpartition("/")
-    if name in ("index", "README"):
-        return posixpath.join(directory, "index.html") if directory else "index.html"
-    if not use_directory_urls:
-        return stem + ".html"
-    return f"{stem}/index.html"
+    return built_file(src, use_directory_urls)
 
 
 def load_cover(project_dir: Path, config: dict) -> Cover:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path
 from briefing.charts import DERIVED_MARK, RenderedChart, render_chart
 from briefing.data import BriefingData
+from briefing.navigation import page_url
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity, unit_label
 from briefing.problems import Problems, did_you_mean
 
@@ -50,16 +51,6 @@ def template_environment() -> Environment:
         keep_trailing_newline=False,
     )
     return environment
-
-
-def page_url(src_path: str, use_directory_urls: bool = True) -> str:
-    """The site-relative URL MkDocs gives a Markdown source path."""
-    stem = src_path[: -len(".md")] if src_path.endswith(".md") else src_path
-    if not use_directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
 
 
 def relative_href(from_url: str, to_url: str, anchor: str = "") -> str:

@@ -22,6 +22,7 @@ from jinja2 import Environment
 from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
+from briefing.navigation import NavEntry, nav_entries
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
 from briefing.problems import Problems, did_you_mean
 from briefing.render import PageCard, Renderer, relative_href
@@ -56,7 +57,7 @@ class Settings:
     docs_prefix: str
     use_directory_urls: bool
     docs_dir: Path
-    nav: tuple[tuple[str, str, str], ...]  # (section, title, source path) in navigation order
+    nav: tuple[NavEntry, ...]  # the pages in navigation order
 
     @classmethod
     def from_config(cls, config: Any) -> Settings:
@@ -75,20 +76,8 @@ class Settings:
             docs_prefix=docs_prefix,
             use_directory_urls=bool(config["use_directory_urls"]),
             docs_dir=docs_dir,
-            nav=tuple(flatten_nav(config["nav"] or [])),
+            nav=tuple(nav_entries(config["nav"])),
         )
-
-
-def flatten_nav(entries: list[Any], section: str = "") -> list[tuple[str, str, str]]:
-    """(section, title, source path) of every Markdown page in an MkDocs nav, in order."""
-    pages: list[tuple[str, str, str]] = []
-    for entry in entries:
-        title, value = next(iter(entry.items())) if isinstance(entry, dict) else ("", entry)
-        if isinstance(value, list):
-            pages.extend(flatten_nav(value, str(title)))
-        elif isinstance(value, str) and value.endswith(".md"):
-            pages.append((section, str(title), value))
-    return pages
 
 
 def front_matter(path: Path) -> dict[str, Any]:
@@ -110,9 +99,9 @@ def front_matter(path: Path) -> dict[str, Any]:
 def page_cards(settings: Settings) -> list[PageCard]:
     """Home's cards: the pages of the navigation with their titles and summaries."""
     cards = []
-    for section, title, src_path in settings.nav:
-        meta = front_matter(settings.docs_dir / src_path)
-        cards.append(PageCard(src_path, section, str(meta.get("title") or title), str(meta.get("summary") or "")))
+    for entry in settings.nav:
+        meta = front_matter(settings.docs_dir / entry.src)
+        cards.append(PageCard(entry.src, entry.section or "", str(meta.get("title") or entry.title), str(meta.get("summary") or "")))
     return cards
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from briefing.navigation import nav_entries, page_url, read_mkdocs_config
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILE = ROOT / "data" / "briefing.yml"
 PROJECT_PARTS = ("mkdocs.yml", "macros.py", "docs", "data", "hooks", "briefing", "overrides", "pyproject.toml")
@@ -18,30 +20,26 @@ PROJECT_PARTS = ("mkdocs.yml", "macros.py", "docs", "data", "hooks", "briefing",
 
 def nav_pages() -> list[str]:
     """Source paths of the pages in mkdocs.yml's nav, in order."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - SafeLoader subclass
-    pages: list[str] = []
-
-    def walk(entries: list) -> None:
-        for entry in entries:
-            value = next(iter(entry.values())) if isinstance(entry, dict) else entry
-            if isinstance(value, list):
-                walk(value)
-            else:
-                pages.append(value)
-
-    walk(config["nav"])
-    return pages
+    return [entry.src for entry in nav_entries(read_mkdocs_config(ROOT / "mkdocs.yml")["nav"])]
 
 
 def page_path(src: str) -> str:
     """The URL path of a page's built HTML, relative to the site root."""
-    return "" if src == "index.md" else src.removesuffix(".md") + "/"
+    return page_url(src)
+
+
+def load_data_variant(tmp_path: Path, text: str | bytes):
+    """Load a variant of the data file, written beside a copy of the real source texts."""
+    from briefing.data import load_briefing
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_FILE.parent / "sources", data_dir / "sources")
+    target = data_dir / "briefing.yml"
+    if isinstance(text, bytes):
+        target.write_bytes(text)
+    else:
+        target.write_text(text, encoding="utf-8")
+    return load_briefing(target, "data/briefing.yml")
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from briefing.data import load_briefing
 from briefing.downloads import chart_path
 from briefing.formatting import format_quantity
 from briefing.model import ChartKind
-from tests.conftest import DATA_FILE, ROOT, line_of, run_build
+from tests.conftest import DATA_FILE, ROOT, line_of, load_data_variant, run_build
 
 SVG = "{http://www.w3.org/2000/svg}"
 BAR_PATH = re.compile(r"M\s+([-\d.]+)\s+([-\d.]+)\s+L\s+([-\d.]+)\s+([-\d.]+)")
@@ -258,13 +257,6 @@ def test_unknown_chart_id_in_page_fails_with_line_and_suggestion(project: Path) 
     assert not (result.site / "index.html").exists()
 
 
-def load_variant(tmp_path: Path, text: str):
-    data_dir = tmp_path / "data"
-    shutil.copytree(DATA_FILE.parent / "sources", data_dir / "sources")
-    (data_dir / "briefing.yml").write_text(text, encoding="utf-8")
-    return load_briefing(data_dir / "briefing.yml", "data/briefing.yml")
-
-
 REAL = DATA_FILE.read_text(encoding="utf-8")
 SERIES = "    series: [trade.turnover_2022, trade.target_2024]\n"
 
@@ -280,7 +272,7 @@ SERIES = "    series: [trade.turnover_2022, trade.target_2024]\n"
 def test_bad_chart_series_is_reported_at_its_line(tmp_path: Path, new_series: str, expected: str, hint: str) -> None:
     assert SERIES in REAL
     text = REAL.replace(SERIES, new_series, 1)
-    loaded = load_variant(tmp_path, text)
+    loaded = load_data_variant(tmp_path, text)
     messages = [str(problem) for problem in loaded.problems]
     line = line_of(text, new_series.strip())
     assert any(message.startswith(f"data/briefing.yml:{line}:") and expected in message and hint in message for message in messages), messages
@@ -289,19 +281,19 @@ def test_bad_chart_series_is_reported_at_its_line(tmp_path: Path, new_series: st
 
 def test_ranks_drawn_as_bars_are_refused(tmp_path: Path) -> None:
     text = REAL.replace("    kind: dot\n", "    kind: bar\n", 1)
-    messages = [str(problem) for problem in load_variant(tmp_path, text).problems]
+    messages = [str(problem) for problem in load_data_variant(tmp_path, text).problems]
     assert any("draws rank figures as bars" in message and "kind: dot" in message for message in messages), messages
 
 
 def test_chart_labels_must_match_series(tmp_path: Path) -> None:
     text = REAL.replace("    labels: [Oil, LNG]\n", "    labels: [Oil]\n", 1)
-    messages = [str(problem) for problem in load_variant(tmp_path, text).problems]
+    messages = [str(problem) for problem in load_data_variant(tmp_path, text).problems]
     assert any(f"data/briefing.yml:{line_of(text, '  supplier-ranks:')}:" in message and "one label per series" in message for message in messages), messages
 
 
 def test_amounts_drawn_as_dots_are_refused(tmp_path: Path) -> None:
     text = REAL.replace("    kind: bar\n", "    kind: dot\n", 1)
-    messages = [str(problem) for problem in load_variant(tmp_path, text).problems]
+    messages = [str(problem) for problem in load_data_variant(tmp_path, text).problems]
     assert any("is a dot chart of currency figures" in message and "kind: bar" in message for message in messages), messages
 
 
@@ -309,7 +301,7 @@ def test_negative_bars_are_refused(tmp_path: Path) -> None:
     text = REAL.replace("formula: trade.target_2024 - trade.turnover_2022", "formula: trade.turnover_2022 - trade.target_2024", 1)
     assert "\ncharts:\n" in text
     text = text.replace("\ncharts:\n", "\ncharts:\n  gap:\n    title: Gap\n    caption: The gap.\n    series: [trade.target_gap_2022]\n\n", 1)
-    loaded = load_variant(tmp_path, text)
+    loaded = load_data_variant(tmp_path, text)
     messages = [str(problem) for problem in loaded.problems]
     assert any(f"data/briefing.yml:{line_of(text, 'series: [trade.target_gap_2022]')}:" in message and "negative values" in message for message in messages), messages
     assert "gap" not in loaded.charts

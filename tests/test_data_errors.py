@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from briefing.data import load_briefing
-from tests.conftest import DATA_FILE, line_of
+from tests.conftest import DATA_FILE, line_of, load_data_variant
 
 REAL = DATA_FILE.read_text(encoding="utf-8")
 SHOWN = "data/briefing.yml"
 
 
 def load_variant(tmp_path: Path, text: str | bytes):
-    data_dir = tmp_path / "data"
-    shutil.copytree(DATA_FILE.parent / "sources", data_dir / "sources")
-    target = data_dir / "briefing.yml"
-    if isinstance(text, bytes):
-        target.write_bytes(text)
-    else:
-        target.write_text(text, encoding="utf-8")
-    return load_briefing(target, SHOWN)
+    return load_data_variant(tmp_path, text)
 
 
 def messages(data) -> list[str]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from briefing.bench_web import find_chromium
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,18 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def find_chromium() -> str | None:
-    """The Chromium executable to use, or None."""
-    named = os.environ.get("CHROMIUM")
-    if named:
-        return named if Path(named).exists() else shutil.which(named)
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

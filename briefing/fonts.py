@@ -16,7 +16,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from briefing.hosting import write_if_changed
+from briefing.downloads import write_changed
 
 FONTS_DIR = "assets/fonts"
 ALWAYS = "".join(chr(code) for code in range(0x20, 0x7F)) + "\u00a0’‘“”–—…·×−"
@@ -55,4 +55,4 @@ def subset_site_fonts(project_dir: Path, site: Path) -> None:
     """Post-build step: rewrite every font in ``site/assets/fonts`` with only the glyphs the site uses."""
     characters = characters_used(site)
     for path in sorted((site / FONTS_DIR).glob("*.woff2")):
-        write_if_changed(path, subset_font(path, characters))
+        write_changed(site, {path.relative_to(site).as_posix(): subset_font(path, characters)})

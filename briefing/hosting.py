@@ -26,6 +26,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from briefing.downloads import write_changed
+
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv", ".bib", ".map"}
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
 NGINX_CONF = "_hosting/nginx.conf"
@@ -40,21 +42,12 @@ def gzip_bytes(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it already holds exactly that; return whether it wrote."""
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return True
-
-
 def precompress(site: Path) -> int:
     """Write a ``.gz`` copy of every text asset in ``site``; return how many."""
     count = 0
     for path in sorted(site.rglob("*")):
         if path.is_file() and path.suffix in COMPRESSIBLE:
-            write_if_changed(path.with_name(path.name + ".gz"), gzip_bytes(path.read_bytes()))
+            write_changed(site, {path.relative_to(site).as_posix() + ".gz": gzip_bytes(path.read_bytes())})
             count += 1
     return count
 
@@ -116,7 +109,7 @@ def write_hosting_config(site: Path) -> dict[str, str]:
     )
     for name, target in (("hosting/_headers.j2", HEADERS_FILE), ("hosting/nginx.conf.j2", NGINX_CONF)):
         text = templates.get_template(name).render(headers=headers)
-        write_if_changed(site / target, text.encode("utf-8"))
+        write_changed(site, {target: text.encode("utf-8")})
     return headers
 
 

@@ -42,6 +42,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import html as lxml_html
 
+from briefing import pdf_markup
 from briefing.downloads import PDF_PATH
 from briefing.navigation import built_file, nav_entries, read_mkdocs_config
 
@@ -52,6 +53,10 @@ FONTS_CSS = "assets/fonts/fonts.css"
 # Every font in the PDF must be one of these bundled families (names as WeasyPrint writes them).
 BUNDLED_FONT_PREFIXES = ("Briefing-Sans", "Briefing-Mono")
 GENERATOR = "MkDocs and WeasyPrint (briefing.pdf)"
+# PDF/UA-1 (ISO 14289-1): tagged PDF 1.7 whose XMP metadata declares the conformance.
+PDF_VARIANT = "pdf/ua-1"
+# Tables with at most this many body rows are never split across pages.
+SHORT_TABLE_ROWS = 12
 
 # What the site shows only on screen: (tag, class) pairs, "" meaning any tag or no class needed.
 SCREEN_ONLY: tuple[tuple[str, str], ...] = (
@@ -60,6 +65,10 @@ SCREEN_ONLY: tuple[tuple[str, str], ...] = (
     ("aside", "page-meta"),        # per-page footer: dates and the PDF link; the cover says it once
     ("", "md-source-file"),        # git revision dates
     ("", "md-feedback"),
+    ("", "screen-only"),           # wording for a screen ("point at a figure"); .print-only says it for paper
+    ("", "fig__links"),            # a figure popover's links to its source and Key figures entry
+    ("", "chart__downloads"),      # a chart's files and its data table: the chart is what is read in print,
+    ("", "chart__data"),           # and Key figures lists every value with its source
     ("nav", "md-tags"),
     ("form", ""),
     ("button", ""),
@@ -131,6 +140,11 @@ class Cover:
     description: str
     site_url: str
 
+    @property
+    def site_address(self) -> str:
+        """The site's address if it is a real one, else "": a placeholder is never printed."""
+        return self.site_url if pdf_markup.is_public_address(self.site_url) else ""
+
 
 @dataclass
 class Chapter:
@@ -142,6 +156,7 @@ class Chapter:
     anchor: str
     title: str = ""
     body: str = ""
+    part_start: bool = False
 
 
 @dataclass
@@ -208,7 +223,7 @@ def load_cover(project_dir: Path, config: dict) -> Cover:
         author=meta.author,
         licence=meta.licence,
         description=str(config.get("site_description") or meta.subtitle),
-        site_url=meta.site_url,
+        site_url=str(config.get("site_url") or ""),
     )
 
 
@@ -266,6 +281,7 @@ class _ChapterBuilder:
         self.by_path = {_site_path(chapter.url): chapter for chapter in chapters}
         self.problems: list[str] = []
         self.links: list[tuple[Chapter, str, str]] = []  # chapter, original href, rewritten anchor
+        self.printed_addresses: set[str] = set()  # each address is printed once, at its first link
         self.lang = ""
 
     def where(self, chapter: Chapter) -> str:
@@ -288,15 +304,19 @@ class _ChapterBuilder:
             self.problems.append(f"{self.where(chapter)}: no <article class=\"md-content__inner\"> in the built page")
             return
         article = articles[0]
+        pdf_markup.figure_values_as_text(article)
         self._strip_screen_only(article)
         headings = article.xpath(".//h1")
         if not headings:
             self.problems.append(f"{self.where(chapter)}: the page has no title (h1)")
             return
         chapter.title = _text(headings[0])
-        self._mark_empty_table_heads(article)
+        pdf_markup.scope_table_headers(article)
+        pdf_markup.mark_short_tables(article, SHORT_TABLE_ROWS)
+        pdf_markup.prepare_charts(article)
         self._use_bundled_fonts_in_svg(article)
         self._reanchor(article, chapter)
+        pdf_markup.set_notes(article)
         chapter.body = (article.text or "").strip() + "".join(
             lxml_html.tostring(child, encoding="unicode", with_tail=True) for child in article)
 
@@ -315,12 +335,6 @@ class _ChapterBuilder:
         for element in doomed:
             if element.getparent() is not None:
                 element.drop_tree()
-
-    @staticmethod
-    def _mark_empty_table_heads(article: lxml_html.HtmlElement) -> None:
-        for head in article.iter("thead"):
-            if not _text(head):
-                _add_class(head, "thead--empty")
 
     @staticmethod
     def _use_bundled_fonts_in_svg(article: lxml_html.HtmlElement) -> None:
@@ -422,8 +436,8 @@ class _ChapterBuilder:
         href = link.get("href", "")
         resolved = self._resolve(chapter, href)
         if resolved is None:
-            if _text(link) == href.strip():
-                _add_class(link, "link--bare")
+            if urlsplit(href).scheme in ("http", "https"):
+                self._print_address(link, href.strip())
             return
         path, fragment = resolved
         target = self.by_path.get(_site_path(path))
@@ -432,11 +446,26 @@ class _ChapterBuilder:
             link.set("href", "#" + anchor)
             self.links.append((chapter, href, anchor))
             return
-        # A file of the site that is not a chapter (a download, an asset): link to it online.
+        # A file of the site that is not a chapter (a download, an asset): online only.
+        if not self.site_url:
+            # No real address to send a reader to: the link's words stay, as plain text.
+            link.tag = "span"
+            for name in ("href", "type", "download", "target", "rel", "hreflang"):
+                link.attrib.pop(name, None)
+            _add_class(link, "link--offline")
+            return
         absolute = urljoin(self.site_url, quote(path) + (f"#{quote(fragment)}" if fragment else ""))
         link.set("href", absolute)
-        if _text(link) == absolute:
+        self._print_address(link, absolute)
+
+    def _print_address(self, link: lxml_html.HtmlElement, address: str) -> None:
+        """Paper cannot be clicked: a link out shows its address, once in the document."""
+        if _text(link) == address:
             _add_class(link, "link--bare")
+            pdf_markup.set_address_text(link, address)
+        elif address not in self.printed_addresses:
+            pdf_markup.append_address(link, address)
+        self.printed_addresses.add(address)
 
     def check_links(self, known_ids: set[str]) -> None:
         for chapter, href, anchor in self.links:
@@ -547,12 +576,13 @@ def assemble(site_dir: Path, pages: Sequence[NavPage], cover: Cover, created: dt
             problems.append(f"{page.src} and {anchors[anchor]} would both be the chapter '{anchor}'")
         anchors[anchor] = page.src
         chapters.append(Chapter(src=page.src, part=page.part, url=url, anchor=anchor))
-    builder = _ChapterBuilder(site_dir, chapters, cover.site_url, docs_dir)
+    builder = _ChapterBuilder(site_dir, chapters, cover.site_address, docs_dir)
     builder.build()
     parts: list[Part] = []
     for chapter in chapters:
         if not parts or parts[-1].title != chapter.part:
             parts.append(Part(chapter.part))
+            chapter.part_start = True
         parts[-1].chapters.append(chapter)
     markup = template_environment().get_template(TEMPLATE).render(
         lang=builder.lang or "en",
@@ -572,17 +602,57 @@ def assemble(site_dir: Path, pages: Sequence[NavPage], cover: Cover, created: dt
     return markup
 
 
+class _Finisher:
+    """Last touches on WeasyPrint's PDF objects before they are written, and what they show.
+
+    Every table header cell gets its ``/Scope`` (PDF/UA asks for it; WeasyPrint
+    writes only the cells' ``/Headers``): a header in a table's head row heads
+    its column, any other heads its row. The font names are read here too,
+    which costs nothing, instead of parsing the written PDF again.
+    """
+
+    def __init__(self) -> None:
+        self.font_names: set[str] = set()
+        self.header_cells = 0
+
+    def __call__(self, document: object, pdf: object) -> None:
+        by_reference = {obj.reference: obj for obj in pdf.objects if hasattr(obj, "reference")}
+        for obj in pdf.objects:
+            if not isinstance(obj, dict):
+                continue
+            if obj.get("Type") == "/Font" and obj.get("BaseFont"):
+                base = str(obj["BaseFont"]).lstrip("/")
+                self.font_names.add(base.partition("+")[2] or base)
+            if obj.get("Type") == "/StructElem" and obj.get("S") == "/TH":
+                row = by_reference.get(obj.get("P"))
+                group = by_reference.get(row.get("P")) if row is not None else None
+                in_head = group is not None and group.get("S") == "/THead"
+                attributes = obj.get("A")
+                if not isinstance(attributes, dict):
+                    import pydyf
+
+                    attributes = obj["A"] = pydyf.Dictionary({"O": "/Table"})
+                attributes["Scope"] = "/Column" if in_head else "/Row"
+                self.header_cells += 1
+
+
 def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts_dir: Path | None = None) -> PdfReport:
-    """Render the assembled HTML to ``output`` with WeasyPrint, offline; fail on any refused resource."""
+    """Render the assembled HTML to ``output`` with WeasyPrint, offline; fail on any refused resource.
+
+    A tagged render is PDF/UA-1: screen readers and reflowing viewers get
+    headings, lists, tables with scoped headers, figures with alternative
+    text and the reading order; ``tagged=False`` is for measuring their cost.
+    """
     from weasyprint import CSS, HTML
 
     fetcher = SiteOnlyFetcher([site_dir, *([fonts_dir] if fonts_dir else [])])
     url_fetcher = fetcher.make()
+    finisher = _Finisher()
+    options = {"pdf_variant": PDF_VARIANT} if tagged else {"pdf_tags": False}
     with _collect_weasyprint_messages() as collector:
-        # A tagged PDF: screen readers and reflowing viewers get headings, lists, tables and reading order.
         document = HTML(string=markup, base_url=site_dir.resolve().as_uri() + "/", url_fetcher=url_fetcher).render(
             stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=url_fetcher)], pdf_tags=tagged)
-        pdf = document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
+        pdf = document.write_pdf(pdf_identifier=True, finisher=finisher, **options)
     if fetcher.refused:
         raise PdfError(
             "PDF not written: it needs resources from outside the built site, which the offline build refuses:\n"
@@ -590,7 +660,7 @@ def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts
     errors = [message for level, message in collector.messages if level >= logging.ERROR]
     if errors:
         raise PdfError("PDF not written: WeasyPrint reported errors:\n" + "\n".join(f"  {m}" for m in errors))
-    foreign = foreign_fonts(pdf)
+    foreign = sorted(name for name in finisher.font_names if not name.startswith(BUNDLED_FONT_PREFIXES))
     if foreign:
         raise PdfError(
             "PDF not written: it would embed fonts that are not the bundled ones (a character the bundled "

@@ -57,6 +57,8 @@ GENERATOR = "MkDocs and WeasyPrint (briefing.pdf)"
 PDF_VARIANT = "pdf/ua-1"
 # Tables with at most this many body rows are never split across pages.
 SHORT_TABLE_ROWS = 12
+# Links that never print a page reference: what they point to is evident or listed elsewhere.
+NO_PAGE_REFERENCE_CLASSES = ("fig__value", "fig__noteref", "cite", "person")
 
 # What the site shows only on screen: (tag, class) pairs, "" meaning any tag or no class needed.
 SCREEN_ONLY: tuple[tuple[str, str], ...] = (
@@ -445,6 +447,12 @@ class _ChapterBuilder:
             anchor = self._anchor(target, fragment) if fragment else target.anchor
             link.set("href", "#" + anchor)
             self.links.append((chapter, href, anchor))
+            # A place inside a chapter gets its page printed, "(p. 12)". A whole chapter does not:
+            # the link names it and the contents give its page. A page reference makes WeasyPrint lay
+            # out the page holding it again once the target's page is known (twice for a forward
+            # one), which cost a third of the PDF's time when every chapter linked to others.
+            if fragment and not any(_has_class(link, name) for name in NO_PAGE_REFERENCE_CLASSES):
+                _add_class(link, "xref")
             return
         # A file of the site that is not a chapter (a download, an asset): online only.
         if not self.site_url:

@@ -316,6 +316,7 @@ class _ChapterBuilder:
         pdf_markup.scope_table_headers(article)
         pdf_markup.mark_short_tables(article, SHORT_TABLE_ROWS)
         pdf_markup.prepare_charts(article)
+        pdf_markup.break_identifiers(article)
         self._use_bundled_fonts_in_svg(article)
         self._reanchor(article, chapter)
         pdf_markup.set_notes(article)
@@ -610,6 +611,37 @@ def assemble(site_dir: Path, pages: Sequence[NavPage], cover: Cover, created: dt
     return markup
 
 
+class _CachedPageReferences:
+    """``pydyf.PDF.page_references``, built once per page count instead of at every use.
+
+    pydyf 0.13 rebuilds the tuple of every page's reference each time the
+    property is read, and WeasyPrint 70's tagging reads it once per structure
+    element: a cost of pages x elements, a fifth of a 250-page PDF's time.
+    The tuple only changes when a page is added, so it is kept until then.
+    """
+
+    def __get__(self, pdf: object, owner: type | None = None) -> tuple[bytes, ...]:
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_briefing_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+            pdf.__dict__["_briefing_page_references"] = cached
+        return cached[1]
+
+
+@contextmanager
+def _page_references_cached() -> Iterator[None]:
+    """Within the block, pydyf's page references come from :class:`_CachedPageReferences`."""
+    import pydyf
+
+    original = pydyf.PDF.__dict__["page_references"]
+    pydyf.PDF.page_references = _CachedPageReferences()
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
+
+
 class _Finisher:
     """Last touches on WeasyPrint's PDF objects before they are written, and what they show.
 
@@ -660,7 +692,8 @@ def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts
     with _collect_weasyprint_messages() as collector:
         document = HTML(string=markup, base_url=site_dir.resolve().as_uri() + "/", url_fetcher=url_fetcher).render(
             stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=url_fetcher)], pdf_tags=tagged)
-        pdf = document.write_pdf(pdf_identifier=True, finisher=finisher, **options)
+        with _page_references_cached():
+            pdf = document.write_pdf(pdf_identifier=True, finisher=finisher, **options)
     if fetcher.refused:
         raise PdfError(
             "PDF not written: it needs resources from outside the built site, which the offline build refuses:\n"

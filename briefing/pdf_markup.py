@@ -356,3 +356,36 @@ def prepare_charts(article: HtmlElement) -> None:
                 drawing.getparent().remove(drawing)
         if _drawing_width(widest) < NARROW_DRAWING_UNITS:
             add_class(chart, "chart--print-narrow")
+        _describe_drawing(widest)
+
+
+def _describe_drawing(svg: HtmlElement) -> None:
+    """The drawing's title carries its description too: a tagged PDF's alternative text is the SVG title."""
+    titles = [child for child in svg if isinstance(child.tag, str) and child.tag.rpartition("}")[2] == "title"]
+    descriptions = [child for child in svg if isinstance(child.tag, str) and child.tag.rpartition("}")[2] == "desc"]
+    if not titles or not descriptions:
+        return
+    title, description = text_of(titles[0]), text_of(descriptions[0])
+    if description and description not in title:
+        titles[0].text = f"{title.rstrip('.')}. {description}"
+        for child in list(titles[0]):
+            titles[0].remove(child)
+
+
+# ---------------------------------------------------------------------------
+# Identifiers
+
+IDENTIFIER_BREAK_AFTER = re.compile(r"(?<=[._/])(?=.)")
+
+
+def break_identifiers(article: HtmlElement) -> None:
+    """Code (a figure's id, a file name) may wrap after ``.``, ``_`` or ``/`` rather than mid-word."""
+    for code in article.iter("code"):
+        if len(code) or not code.text or len(code.text) < 16:
+            continue
+        pieces = IDENTIFIER_BREAK_AFTER.split(code.text)
+        code.text = pieces[0]
+        for piece in pieces[1:]:
+            wbr = lxml_html.Element("wbr")
+            wbr.tail = piece
+            code.append(wbr)

@@ -8,6 +8,7 @@ pages it was made from.
 
 from __future__ import annotations
 
+import copy
 import html
 import os
 import re
@@ -645,3 +646,49 @@ def test_cached_page_references_give_the_same_bytes(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(briefing_pdf, "_page_references_cached", contextlib.nullcontext)
     assert len(PdfReader(site / PDF_PATH).pages) > 4
     assert render_small(site).path.read_bytes() == cached
+
+
+def test_charts_span_the_text_width_with_their_captions(reader: PdfReader, pdf_pages: list[pdf_geometry.Page]) -> None:
+    """A chart fills the text width, or a phone-sized drawing sits at the left with its caption beside it."""
+    px = 0.75  # WeasyPrint's structure boxes are in CSS px; poppler's words in pt
+    figures = [element for element in structure_elements(reader) if element["/S"] == "/Figure"]
+    assert figures
+    for figure in figures:
+        x1, y1, x2, y2 = (float(value) * px for value in figure["/A"]["/BBox"])
+        page = pdf_pages[reader.get_page_number(figure["/Pg"].get_object())]
+        left, _, right, _ = page.text_block
+        title = str(figure["/Alt"]).split(". ")[0]
+        assert abs(x1 - left) < 1.5, f"{title}: starts at x {x1:.0f}, the text block at {left:.0f}"
+        if x2 >= right - 1.5:
+            continue
+        beside = " ".join(word.text for word in page.words
+                          if word.x_min > x2 and y1 - 2 <= word.y_min and word.y_max <= y2 + 2)
+        assert " ".join(title.split()[:4]) in beside, f"{title}: {x2 - x1:.0f} pt wide, caption not beside it"
+        assert max(word.x_max for word in page.words if word.x_min > x2 and y1 - 2 <= word.y_min <= y2) > right - 30
+
+
+def test_no_heading_ends_a_page(pdf_pages: list[pdf_geometry.Page]) -> None:
+    """A heading (type of 10.5 pt and up) is never the last line of body text on a page (after the contents)."""
+    for page in pdf_pages[2:]:
+        body = [line for line in page.lines if page.in_page_area(line.words[0])
+                and any(word.height >= pdf_geometry.BODY_BOX_HEIGHT for word in line.words)]
+        if body:
+            last = body[-1]
+            assert min(word.height for word in last.words) < 14, f"page {page.number} ends with {last.text!r}"
+
+
+def test_boxes_are_not_split(built_pages: list[BuiltPage], page_texts: list[str]) -> None:
+    """An admonition (the Key points box) starts and ends on the same page."""
+    checked = 0
+    for page in built_pages:
+        for box in page.article.xpath('.//*[contains(concat(" ", @class, " "), " admonition ")]'):
+            box = copy.deepcopy(box)
+            for tip in box.xpath('.//*[contains(concat(" ", @class, " "), " fig__tip ")]'):
+                tip.drop_tree()  # a footnote in print
+            words = normalise(box.text_content()).split()
+            first, last = " ".join(words[:3]), " ".join(words[-4:])
+            pages = [number for number, text in enumerate(page_texts, start=1)
+                     if first in normalise(text) and last in normalise(text)]
+            assert pages, f"{page.src}: the box '{first} … {last}' is split across pages"
+            checked += 1
+    assert checked >= 1

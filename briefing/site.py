@@ -80,6 +80,7 @@ class BuildContext:
         self.problems.extend(project.problems)
         self.renderer = Renderer(self.data, self.problems, project.docs_prefix, project.use_directory_urls)
         self.renderer.nav_pages = page_cards(project)
+        self.failed = False  # set under `mkdocs serve` when the build has problems to show instead
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
 

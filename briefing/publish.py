@@ -16,7 +16,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefing.project import Project, ProjectError
@@ -48,6 +49,21 @@ def hooks_did_not_run(site: Path) -> str:
             "build with a generator that runs MkDocs 1.x hooks and plugins: " + ", ".join(sorted(GENERATORS))
         )
     return ""
+
+
+@contextmanager
+def build_date(epoch: str | None) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` for the post-build steps, restored afterwards (no leak between builds)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def post_build_steps() -> list[PostBuildStep]:
@@ -90,9 +106,9 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
         if unchecked:
             print(f"{unchecked}; {site_dir} was left unchanged.", file=sys.stderr)
             return 1
-        os.environ.setdefault("SOURCE_DATE_EPOCH", env["SOURCE_DATE_EPOCH"])
-        for step in post_build_steps() if steps is None else steps:
-            step(project_dir, staging)
+        with build_date(env.get("SOURCE_DATE_EPOCH")):
+            for step in post_build_steps() if steps is None else steps:
+                step(project_dir, staging)
         previous = None
         if site_dir.exists():
             previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")

@@ -34,7 +34,8 @@ REQUIRED_FRONT_MATTER_HELP = {
     "summary": "one line for the page cards on Home",
 }
 
-# Entries every page can leave unused without it being an error: none, by design.
+# Every kind of data entry that must be used on some page (kind, data section, macro that uses it):
+# an entry no page shows is an error, because the briefing promises every fact appears on a page.
 ORPHAN_KINDS: tuple[tuple[str, str, str], ...] = (
     ("figures", "figures", "figure"),
     ("derived", "derived", "derived"),

@@ -35,6 +35,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
@@ -183,7 +184,7 @@ class PdfReport:
 # Reading the project
 
 
-def read_config(project_dir: Path) -> dict:
+def read_config(project_dir: Path) -> dict[str, Any]:
     """The project's ``mkdocs.yml`` as plain data (tags read as None)."""
     path = project_dir / "mkdocs.yml"
     try:
@@ -192,7 +193,7 @@ def read_config(project_dir: Path) -> dict:
         raise PdfError(f"PDF: cannot read {path}: {error}") from error
 
 
-def nav_pages(config: dict) -> list[NavPage]:
+def nav_pages(config: dict[str, Any]) -> list[NavPage]:
     """The pages of ``nav:`` in order, each with its top-level section; links out are skipped."""
     if not config.get("nav"):
         raise PdfError("PDF: mkdocs.yml has no nav: the PDF takes its chapters and their order from it")
@@ -204,7 +205,7 @@ def built_page(src: str, use_directory_urls: bool = True) -> str:
     return built_file(src, use_directory_urls)
 
 
-def load_cover(project_dir: Path, config: dict) -> Cover:
+def load_cover(project_dir: Path, config: dict[str, Any]) -> Cover:
     """The cover's text, from the data file's ``meta`` block and ``site_description``."""
     from briefing.data import load_briefing
     from briefing.formatting import format_day
@@ -510,20 +511,17 @@ class SiteOnlyFetcher:
     """
 
     def __init__(self, roots: Sequence[Path]) -> None:
-        from weasyprint.urls import URLFetcher
-
         self.roots = [root.resolve() for root in roots]
         self.refused: list[str] = []
-        self._fetcher_class = URLFetcher
 
-    def make(self):
+    def make(self) -> Any:
         """The fetcher object to hand to WeasyPrint."""
-        from weasyprint.urls import URLFetcherResponse
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
 
         owner = self
 
-        class _Fetcher(self._fetcher_class):
-            def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        class _Fetcher(URLFetcher):  # type: ignore[misc]
+            def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
                 path = owner.allowed_path(url)
                 if path is None:
                     owner.refused.append(url if len(url) <= 120 else url[:117] + "...")
@@ -630,19 +628,20 @@ class _CachedPageReferences:
     The tuple only changes when a page is added, so it is kept until then.
     """
 
-    def __get__(self, pdf: object, owner: type | None = None) -> tuple[bytes, ...]:
+    def __get__(self, pdf: Any, owner: type | None = None) -> tuple[bytes, ...]:
         kids = pdf.pages["Kids"]
         cached = pdf.__dict__.get("_briefing_page_references")
         if cached is None or cached[0] != len(kids):
             cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
             pdf.__dict__["_briefing_page_references"] = cached
-        return cached[1]
+        references: tuple[bytes, ...] = cached[1]
+        return references
 
 
 @contextmanager
 def _page_references_cached() -> Iterator[None]:
     """Within the block, pydyf's page references come from :class:`_CachedPageReferences`."""
-    import pydyf
+    import pydyf  # type: ignore[import-untyped]
 
     original = pydyf.PDF.__dict__["page_references"]
     pydyf.PDF.page_references = _CachedPageReferences()
@@ -665,7 +664,7 @@ class _Finisher:
         self.font_names: set[str] = set()
         self.header_cells = 0
 
-    def __call__(self, document: object, pdf: object) -> None:
+    def __call__(self, document: object, pdf: Any) -> None:
         by_reference = {obj.reference: obj for obj in pdf.objects if hasattr(obj, "reference")}
         for obj in pdf.objects:
             if not isinstance(obj, dict):
@@ -735,7 +734,7 @@ def pdf_font_names(pdf: bytes) -> set[str]:
     names: set[str] = set()
     seen: set[int] = set()
 
-    def walk(resources: object) -> None:
+    def walk(resources: Any) -> None:
         resources = resources.get_object() if resources is not None else None
         if not isinstance(resources, dict) or id(resources) in seen:
             return

@@ -58,7 +58,10 @@ def add_class(element: HtmlElement, name: str) -> None:
 
 def by_class(root: HtmlElement, name: str) -> list[HtmlElement]:
     """Descendants of ``root`` (itself included) with class ``name``, in document order."""
-    return root.xpath(f'descendant-or-self::*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]')
+    found: list[HtmlElement] = root.xpath(
+        f'descendant-or-self::*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]'
+    )
+    return found
 
 
 def text_of(element: HtmlElement) -> str:
@@ -114,8 +117,13 @@ def _insert_after_phrase(figure: HtmlElement, marker: HtmlElement, ends_with_dig
         following = figure.getnext()
         if word:
             position = word.end()
-        elif (not tail.strip() and following is not None and following.tag in PHRASE_ELEMENTS
-              and not has_class(following, "fig") and text_of(following)[:1].isalpha()):
+        elif (
+            not tail.strip()
+            and following is not None
+            and following.tag in PHRASE_ELEMENTS
+            and not has_class(following, "fig")
+            and text_of(following)[:1].isalpha()
+        ):
             anchor, tail = following, following.tail or ""
     punctuation = CLOSING_PUNCTUATION.match(tail, position)
     if punctuation:
@@ -140,9 +148,12 @@ def _note_key(tip: HtmlElement) -> str:
     A remark about one figure (``fig__note``) does not make a note different:
     the shared note carries every figure's remark.
     """
-    evidence = [text_of(part) for part in tip.iter()
-                if isinstance(part.tag, str) and any(has_class(part, name) for name in (
-                    "fig__source", "fig__quote", "fig__formula"))]
+    evidence = [
+        text_of(part)
+        for part in tip.iter()
+        if isinstance(part.tag, str)
+        and any(has_class(part, name) for name in ("fig__source", "fig__quote", "fig__formula"))
+    ]
     return " | ".join(evidence) or text_of(tip)
 
 
@@ -345,9 +356,12 @@ def prepare_charts(article: HtmlElement) -> None:
     for chart in by_class(article, "chart"):
         if chart.tag != "figure":
             continue
-        drawings = [svg for plot in by_class(chart, "chart__plot") for svg in plot.iter("{*}svg", "svg")
-                    if not any(ancestor.tag in ("svg", "{http://www.w3.org/2000/svg}svg")
-                               for ancestor in svg.iterancestors())]
+        drawings = [
+            svg
+            for plot in by_class(chart, "chart__plot")
+            for svg in plot.iter("{*}svg", "svg")
+            if not any(ancestor.tag in ("svg", "{http://www.w3.org/2000/svg}svg") for ancestor in svg.iterancestors())
+        ]
         if not drawings:
             continue
         widest = max(drawings, key=_drawing_width)

@@ -72,8 +72,12 @@ class Page:
     @property
     def text_block(self) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) of the area body text may use."""
-        return (PAGE_MARGINS["left"], PAGE_MARGINS["top"],
-                self.width - PAGE_MARGINS["right"], self.height - PAGE_MARGINS["bottom"])
+        return (
+            PAGE_MARGINS["left"],
+            PAGE_MARGINS["top"],
+            self.width - PAGE_MARGINS["right"],
+            self.height - PAGE_MARGINS["bottom"],
+        )
 
     def in_page_area(self, word: Word) -> bool:
         """Whether a word sits between the running head and the footer (not in the top or bottom margin)."""
@@ -98,8 +102,10 @@ def read_pages(pdf: Path) -> list[Page]:
     for number, page in enumerate(root.iter(f"{XHTML}page"), start=1):
         lines = []
         for line in page.iter(f"{XHTML}line"):
-            words = [Word(word.text or "", *(float(word.get(name)) for name in ("xMin", "yMin", "xMax", "yMax")))
-                     for word in line.iter(f"{XHTML}word")]
+            words = [
+                Word(word.text or "", *(float(word.get(name)) for name in ("xMin", "yMin", "xMax", "yMax")))
+                for word in line.iter(f"{XHTML}word")
+            ]
             if words:
                 lines.append(Line(words))
         lines.sort(key=lambda line: (round(line.baseline, 1), line.words[0].x_min))
@@ -110,21 +116,27 @@ def read_pages(pdf: Path) -> list[Page]:
 def words_outside_text_block(page: Page) -> list[Word]:
     """Words that cross the text block's left or right edge, or sit below the footer line."""
     left, _, right, _ = page.text_block
-    return [word for word in page.words
-            if word.x_min < left - TOLERANCE or word.x_max > right + TOLERANCE or word.y_max > page.height - MM * 8]
+    return [
+        word
+        for word in page.words
+        if word.x_min < left - TOLERANCE or word.x_max > right + TOLERANCE or word.y_max > page.height - MM * 8
+    ]
 
 
 def is_marker(word: Word, line: Line) -> bool:
     """A note marker: small digits raised above the line's baseline."""
-    return (bool(re.fullmatch(r"\d{1,3}", word.text.strip("\u2009 "))) and word.height < BODY_BOX_HEIGHT
-            and word.y_max < line.baseline - SUPERSCRIPT_RISE)
+    return (
+        bool(re.fullmatch(r"\d{1,3}", word.text.strip("\u2009 ")))
+        and word.height < BODY_BOX_HEIGHT
+        and word.y_max < line.baseline - SUPERSCRIPT_RISE
+    )
 
 
 def markers_after_digits(page: Page) -> list[str]:
     """Each note marker set straight after a word ending in a digit ("10²"), as "words marker"."""
     found = []
     for line in page.lines:
-        for before, word in zip(line.words, line.words[1:]):
+        for before, word in zip(line.words, line.words[1:], strict=False):
             if is_marker(word, line) and not is_marker(before, line) and before.text[-1:].isdigit():
                 found.append(f"{before.text} {word.text}")
     return found
@@ -162,6 +174,9 @@ def quoted(note: str) -> str:
 
 def lowest_body_line(page: Page) -> float | None:
     """The bottom of the lowest line of body text (not notes, running head or footer), in points from the top."""
-    bottoms = [line.baseline for line in page.lines
-               if page.in_page_area(line.words[0]) and any(word.height >= BODY_BOX_HEIGHT for word in line.words)]
+    bottoms = [
+        line.baseline
+        for line in page.lines
+        if page.in_page_area(line.words[0]) and any(word.height >= BODY_BOX_HEIGHT for word in line.words)
+    ]
     return max(bottoms) if bottoms else None

@@ -10,9 +10,11 @@ from briefing import pdf_markup
 
 def figure(value: str, label: str, quote: str, tip_id: str) -> str:
     """A figure as the site writes it: the value and its evidence (the tip)."""
-    return (f'<span class="fig"><a class="fig__value" href="#k">{value}</a><small class="fig__tip" id="{tip_id}">'
-            f'<span class="fig__label">{label}</span> <span class="fig__period">(2022).</span> '
-            f'<span class="fig__source">Source: S:</span> <q class="fig__quote">{quote}</q></small></span>')
+    return (
+        f'<span class="fig"><a class="fig__value" href="#k">{value}</a><small class="fig__tip" id="{tip_id}">'
+        f'<span class="fig__label">{label}</span> <span class="fig__period">(2022).</span> '
+        f'<span class="fig__source">Source: S:</span> <q class="fig__quote">{quote}</q></small></span>'
+    )
 
 
 def article(body: str) -> lxml_html.HtmlElement:
@@ -30,12 +32,15 @@ def text_with_markers(element: lxml_html.HtmlElement) -> str:
     return element.text_content()
 
 
-@pytest.mark.parametrize(("after", "printed"), [
-    (" cooperation documents, according to", "10 cooperation[1] documents, according to"),
-    (" times.", "10 times.[1]"),
-    (", the source says", "10,[1] the source says"),
-    (".", "10.[1]"),
-])
+@pytest.mark.parametrize(
+    ("after", "printed"),
+    [
+        (" cooperation documents, according to", "10 cooperation[1] documents, according to"),
+        (" times.", "10 times.[1]"),
+        (", the source says", "10,[1] the source says"),
+        (".", "10.[1]"),
+    ],
+)
 def test_marker_after_a_number_follows_the_next_word_or_punctuation(after: str, printed: str) -> None:
     page = article(f"<p>Sign {figure('10', 'Documents', 'Ten.', 't1')}{after}</p>")
     pdf_markup.set_notes(page)
@@ -55,9 +60,11 @@ def test_marker_after_a_word_stays_put() -> None:
 
 
 def test_one_sentence_behind_two_figures_is_one_note() -> None:
-    page = article(f"<p>{figure('US$185 billion', 'Trade 2022', 'Same.', 't1')} and "
-                   f"{figure('US$200 billion', 'Goal 2024', 'Same.', 't2')}, and "
-                   f"{figure('40', 'Meetings', 'Other.', 't3')} times.</p>")
+    page = article(
+        f"<p>{figure('US$185 billion', 'Trade 2022', 'Same.', 't1')} and "
+        f"{figure('US$200 billion', 'Goal 2024', 'Same.', 't2')}, and "
+        f"{figure('40', 'Meetings', 'Other.', 't3')} times.</p>"
+    )
     assert pdf_markup.set_notes(page) == 2
     tips = page.xpath('.//*[contains(@class, "fig__tip")]')
     assert [tip.get("data-note") for tip in tips] == ["1", "2"]
@@ -68,9 +75,11 @@ def test_one_sentence_behind_two_figures_is_one_note() -> None:
 
 
 def test_table_headers_get_scope_and_an_empty_header_row_gives_way_to_row_headers() -> None:
-    page = article("<table><thead><tr><th></th><th></th></tr></thead><tbody><tr><td>Version</td><td>1</td></tr>"
-                   "</tbody></table><table><thead><tr><th>A</th><th>B</th></tr></thead>"
-                   "<tbody><tr><th>r</th><td>1</td></tr></tbody></table>")
+    page = article(
+        "<table><thead><tr><th></th><th></th></tr></thead><tbody><tr><td>Version</td><td>1</td></tr>"
+        "</tbody></table><table><thead><tr><th>A</th><th>B</th></tr></thead>"
+        "<tbody><tr><th>r</th><td>1</td></tr></tbody></table>"
+    )
     pdf_markup.scope_table_headers(page)
     first, second = page.iter("table")
     assert first.find("thead") is None
@@ -78,18 +87,21 @@ def test_table_headers_get_scope_and_an_empty_header_row_gives_way_to_row_header
     assert [cell.get("scope") for cell in second.iter("th")] == ["col", "col", "row"]
 
 
-@pytest.mark.parametrize(("address", "public"), [
-    ("https://briefing-desk.github.io/xi-russia-2023/", True),
-    ("https://www.vovworld.vn/en-US/news/1.html", True),
-    ("https://example.org/briefings/xi-russia-2023/", False),
-    ("https://www.example.com/", False),
-    ("http://localhost:8000/", False),
-    ("http://127.0.0.1:8000/", False),
-    ("https://briefing.test/", False),
-    ("ftp://files.briefing-desk.eu/", False),
-    ("", False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("https://briefing-desk.github.io/xi-russia-2023/", True),
+        ("https://www.vovworld.vn/en-US/news/1.html", True),
+        ("https://example.org/briefings/xi-russia-2023/", False),
+        ("https://www.example.com/", False),
+        ("http://localhost:8000/", False),
+        ("http://127.0.0.1:8000/", False),
+        ("https://briefing.test/", False),
+        ("ftp://files.briefing-desk.eu/", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_is_public_address(address: str | None, public: bool) -> None:
     assert pdf_markup.is_public_address(address) is public
 

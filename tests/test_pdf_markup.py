@@ -115,3 +115,31 @@ def test_an_address_wraps_after_slashes_never_at_its_hyphens() -> None:
     unbroken = [span.text for span in printed.iter("span") if span.get("class") == "address__unbroken"]
     assert unbroken == ["briefing-desk.", "xi-russia-2023/"]
     assert len(list(printed.iter("wbr"))) >= 6
+
+
+def popover_figure(value: str, label: str, quote: str, tip_id: str) -> str:
+    """A figure in the popover markup (a button opening the evidence, lines as spans, links)."""
+    return (
+        f'<span class="fig" data-figure="x"><button type="button" class="fig__value" popovertarget="{tip_id}">'
+        f'{value}</button><small class="fig__tip pop" id="{tip_id}" popover data-search-exclude>'
+        f'<span class="fig__line fig__head"><span class="fig__label">{label}</span> '
+        f'<span class="fig__period">(2022).</span></span> <span class="fig__line fig__source">Source: S:</span> '
+        f'<q class="fig__line fig__quote">{quote}</q> <span class="fig__line fig__links">'
+        f'<a href="../sources/#s">The source</a> · <a href="../key-figures/#x">Key figures entry</a></span>'
+        f"</small></span>"
+    )
+
+
+def test_popover_markup_gives_the_same_notes() -> None:
+    """The site's figure markup may change (a button, lines, links in the popover): print still gets its notes."""
+    page = article(
+        f"<p>Sign {popover_figure('10', 'Documents', 'Same.', 't1')} documents and "
+        f"{popover_figure('2030', 'Horizon', 'Same.', 't2')}.</p>"
+    )
+    pdf_markup.figure_values_as_text(page)
+    for links in page.xpath('.//*[contains(@class, "fig__links")]'):
+        links.drop_tree()  # pdf.py strips it as screen-only
+    assert pdf_markup.set_notes(page) == 1
+    assert not page.xpath(".//button")
+    assert [value.tag for value in page.xpath('.//*[contains(@class, "fig__value")]')] == ["span", "span"]
+    assert "Sign 10 documents[1] and 2030.[1]" in text_with_markers(page)

@@ -326,6 +326,7 @@ class _ChapterBuilder:
         chapter.title = _text(headings[0])
         pdf_markup.scope_table_headers(article)
         pdf_markup.mark_short_tables(article, SHORT_TABLE_ROWS)
+        pdf_markup.set_table_columns(article)
         pdf_markup.prepare_charts(article)
         pdf_markup.break_identifiers(article)
         self._use_bundled_fonts_in_svg(article)

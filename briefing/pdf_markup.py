@@ -403,3 +403,88 @@ def break_identifiers(article: HtmlElement) -> None:
             wbr = lxml_html.Element("wbr")
             wbr.tail = piece
             code.append(wbr)
+
+
+# ---------------------------------------------------------------------------
+# Table columns
+
+# Tables whose columns the print stylesheet sets itself.
+COLUMNS_SET_BY_STYLESHEET = ("key-figures",)
+# The text block holds about this many characters of table type (8.5 pt) on a line.
+MEASURE_IN_CHARACTERS = 110
+CELL_PADDING_IN_CHARACTERS = 2
+
+
+def _column_texts(table: HtmlElement) -> list[list[str]]:
+    columns: list[list[str]] = []
+    for row in table.iter("tr"):
+        cells = [cell for cell in row if cell.tag in ("td", "th")]
+        if any(int(cell.get("colspan", "1") or 1) != 1 for cell in cells):
+            return []  # spanning cells: leave the table to the automatic layout
+        for index, cell in enumerate(cells):
+            while len(columns) <= index:
+                columns.append([])
+            columns[index].append(text_of(cell))
+    return columns
+
+
+def column_widths(columns: list[list[str]], measure: int = MEASURE_IN_CHARACTERS) -> list[float]:
+    """Each column's share of the table's width, in percent, from what its cells hold.
+
+    The automatic table layout of CSS 2.1, counted in characters: a column
+    needs at least its longest word and would like its longest text; if the
+    longest texts fit the measure they share it in proportion, otherwise each
+    column gets its longest word and the rest is shared in proportion to how
+    much more each would like.
+    """
+    least = [max((len(word) for text in texts for word in text.split()), default=1) for texts in columns]
+    most = [max((len(text) for text in texts), default=1) for texts in columns]
+    least = [width + CELL_PADDING_IN_CHARACTERS for width in least]
+    most = [max(width + CELL_PADDING_IN_CHARACTERS, low) for width, low in zip(most, least, strict=True)]
+    if sum(most) <= measure:
+        widths = [float(width) for width in most]
+    elif sum(least) >= measure:
+        widths = [float(width) for width in least]
+    else:
+        spare = measure - sum(least)
+        wanted = sum(high - low for high, low in zip(most, least, strict=True)) or 1
+        widths = [low + spare * (high - low) / wanted for high, low in zip(most, least, strict=True)]
+    total = sum(widths)
+    return [round(100 * width / total, 2) for width in widths]
+
+
+def table_share(columns: list[list[str]], measure: int = MEASURE_IN_CHARACTERS) -> float:
+    """How much of the text width a table needs when no cell wraps, in percent (at most 100), with some air."""
+    natural = sum(max((len(text) for text in texts), default=1) + 2 * CELL_PADDING_IN_CHARACTERS for texts in columns)
+    return min(100.0, round(100 * natural / measure, 1))
+
+
+def set_table_columns(article: HtmlElement) -> None:
+    """Give each table column widths from its content and a fixed layout (``table--fixed``).
+
+    Paper has one measure, known here: the widths follow what the columns
+    hold, as the automatic layout would, and a fixed layout can never run
+    past the text block. WeasyPrint's automatic layout measures every cell's
+    smallest and largest width again on each page a table crosses, which cost
+    a tenth of a long PDF's time.
+    """
+    for table in article.iter("table"):
+        if any(has_class(table, name) for name in COLUMNS_SET_BY_STYLESHEET) or table.find("colgroup") is not None:
+            continue
+        columns = _column_texts(table)
+        if len(columns) < 2:
+            continue
+        group = lxml_html.Element("colgroup")
+        natural = table_share(columns)
+        if natural < 100:
+            table.set("style", f"width: {natural}%")  # a small table is not stretched across the page
+        for width in column_widths(columns):
+            column = lxml_html.Element("col")
+            column.set("style", f"width: {width}%")
+            group.append(column)
+        caption = table.find("caption")
+        if caption is not None:
+            caption.addnext(group)
+        else:
+            table.insert(0, group)
+        add_class(table, "table--fixed")

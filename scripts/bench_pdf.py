@@ -8,7 +8,9 @@ briefing is a built site made here: each chapter is an article like the ones
 MkDocs writes, with figures and their source tips (footnotes), a table, a
 list and an inline SVG chart, rendered by the same code
 (:func:`briefing.pdf.assemble` and :func:`briefing.pdf.render`). Not a test:
-it prints numbers to compare between changes.
+it prints numbers to compare between changes. Each line gives the wall time
+and the CPU time of the same run: on a shared machine the CPU time is the
+steadier figure.
 """
 
 from __future__ import annotations

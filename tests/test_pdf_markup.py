@@ -143,3 +143,25 @@ def test_popover_markup_gives_the_same_notes() -> None:
     assert not page.xpath(".//button")
     assert [value.tag for value in page.xpath('.//*[contains(@class, "fig__value")]')] == ["span", "span"]
     assert "Sign 10 documents[1] and 2030.[1]" in text_with_markers(page)
+
+
+def test_column_widths_follow_the_content() -> None:
+    """Short columns get what they hold; a column of sentences takes the rest; a small table is not stretched."""
+    sentence = "The article describes relations between the two countries as reaching a new level, with cooperation."
+    columns = [["Figure", "Row 1 of chapter 1"], ["Value", "10"], ["Period", "2022"], ["Source", sentence]]
+    widths = pdf_markup.column_widths(columns)
+    assert abs(sum(widths) - 100) < 0.1
+    assert widths[3] > 60 and widths[1] < 10
+    assert pdf_markup.table_share(columns) == 100
+    assert pdf_markup.table_share([["Version", "Last updated"], ["1.0.0", "27 November 2026"]]) < 50
+
+
+def test_tables_get_fixed_columns_unless_the_stylesheet_sets_them() -> None:
+    page = article(
+        "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>x</td><td>y</td></tr></tbody></table>"
+        '<table class="key-figures"><tr><td>x</td><td>y</td></tr></table>'
+    )
+    pdf_markup.set_table_columns(page)
+    plain, styled = page.iter("table")
+    assert "table--fixed" in plain.get("class") and len(plain.find("colgroup")) == 2
+    assert styled.find("colgroup") is None

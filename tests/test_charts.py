@@ -61,15 +61,14 @@ def value_texts(svg) -> dict[int, str]:
 
 
 def bar_lengths(svg) -> list[float]:
-    """The lengths of the bars drawn in the plot, top to bottom (patches outside <defs>)."""
-    bars = []
-    for path in svg.select("g[id*='-patch_'] > path"):
-        classes = path.get("class", [])
-        if not {"chart-stated-fill", "chart-stated-stroke"} & set(classes) or path.find_parent("defs"):
-            continue
-        x0, y0, x1, _ = (float(number) for number in BAR_PATH.match(path["d"]).groups())
-        bars.append((y0, x1 - x0))
-    return [length for _, length in sorted(bars)]
+    """The lengths of the bars drawn in the plot, top to bottom."""
+    bars = {}
+    for group in svg.select("g[id]"):
+        match = re.fullmatch(r"chart-.+-bar-(\d+)", group["id"])
+        if match:
+            x0, _, x1, _ = (float(number) for number in BAR_PATH.match(group.select_one("path")["d"]).groups())
+            bars[int(match.group(1))] = x1 - x0
+    return [bars[row] for row in sorted(bars)]
 
 
 # -- the data ---------------------------------------------------------------
@@ -96,7 +95,7 @@ def test_two_renders_are_byte_identical(data) -> None:
     again = load_briefing(DATA_FILE, "data/briefing.yml")
     for chart_id in data.charts:
         first, second = render_chart(data, chart_id), render_chart(again, chart_id)
-        assert first.inline_svg == second.inline_svg
+        assert first.inline_svgs == second.inline_svgs
         assert first.svg == second.svg
         assert first.png == second.png
         assert first.csv == second.csv
@@ -116,38 +115,47 @@ def test_standalone_files_carry_title_and_no_timestamp(data) -> None:
 def test_page_svg_is_scalable_accessible_and_self_contained(data) -> None:
     for chart_id, chart in data.charts.items():
         rendered = render_chart(data, chart_id)
-        root = etree.fromstring(rendered.inline_svg)
-        assert root.get("width") is None and root.get("height") is None, "no fixed size: CSS sets the width"
-        assert root.get("viewBox")
-        assert root.get("role") == "img"
-        ids = {element.get("id") for element in root.iter() if element.get("id")}
-        for labelled_by in root.get("aria-labelledby").split():
-            assert labelled_by in ids
-        assert root.find(f"{SVG}title").text == chart.title
-        assert all(identifier.startswith(f"chart-{chart_id}-") for identifier in ids)
-        for element in root.iter():
-            for value in element.attrib.values():
-                for reference in re.findall(r"url\(#([^)]+)\)", value):
-                    assert reference in ids
-        assert root.find(f".//{SVG}script") is None and root.find(f".//{SVG}style") is None
-        assert "\n" not in rendered.inline_svg, "one line: a blank line would end Markdown's HTML block"
-        texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
-        for point in rendered.points:
-            assert point.short_text in texts, "text must stay <text> (svg.fonttype: none)"
+        assert set(rendered.inline_svgs) == {"narrow", "wide"}
+        for layout, inline_svg in rendered.inline_svgs.items():
+            check_page_svg(inline_svg, f"chart-{chart_id}-{layout}-", chart.title, rendered.points)
+
+
+def check_page_svg(inline_svg: str, prefix: str, title: str, points) -> None:
+    """One drawing for a page: scalable, labelled, ids prefixed, self-contained, one line, text as <text>."""
+    root = etree.fromstring(inline_svg)
+    assert root.get("width") is None and root.get("height") is None, "no fixed size: CSS sets the width"
+    assert root.get("viewBox")
+    assert root.get("role") == "img"
+    ids = {element.get("id") for element in root.iter() if element.get("id")}
+    for labelled_by in root.get("aria-labelledby").split():
+        assert labelled_by in ids
+    assert root.find(f"{SVG}title").text == title
+    assert all(identifier.startswith(prefix) for identifier in ids)
+    for element in root.iter():
+        for value in element.attrib.values():
+            for reference in re.findall(r"url\(#([^)]+)\)", value):
+                assert reference in ids
+    assert root.find(f".//{SVG}script") is None and root.find(f".//{SVG}style") is None
+    assert [element.tag for element in root.iter() if element.get("style") is not None] == [], "no style=\"\": the CSP has no 'unsafe-inline'"
+    assert "\n" not in inline_svg, "one line: a blank line would end Markdown's HTML block"
+    texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
+    for point in points:
+        assert point.value_text in texts, "text must stay <text> (svg.fonttype: none)"
 
 
 def test_derived_values_are_marked_in_label_and_drawing(data) -> None:
     has_derived = False
     for chart_id, chart in data.charts.items():
         rendered = render_chart(data, chart_id)
-        root = etree.fromstring(rendered.inline_svg)
-        texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
-        for point in rendered.points:
-            derived = point.figure_id in data.derived
-            has_derived |= derived
-            assert any(text.startswith(point.label) and text.endswith(DERIVED_MARK) for text in texts) == derived, point.figure_id
-        if chart.kind is ChartKind.bar and any(point.derived for point in rendered.points):
-            assert "url(#chart-" + chart_id + "-h" in rendered.inline_svg, "derived bars are hatched"
+        for layout, inline_svg in rendered.inline_svgs.items():
+            root = etree.fromstring(inline_svg)
+            texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
+            for point in rendered.points:
+                derived = point.figure_id in data.derived
+                has_derived |= derived
+                assert any(text.startswith(point.label) and text.endswith(DERIVED_MARK) for text in texts) == derived, point.figure_id
+            if chart.kind is ChartKind.bar and any(point.derived for point in rendered.points):
+                assert f"url(#chart-{chart_id}-{layout}-h" in inline_svg, "derived bars are hatched"
     assert has_derived
 
 
@@ -155,11 +163,15 @@ def test_every_palette_class_has_a_colour_rule_for_both_schemes(data) -> None:
     css = (ROOT / "docs" / "assets" / "briefing.css").read_text(encoding="utf-8")
     used: set[str] = set()
     for chart_id in data.charts:
-        used |= set(re.findall(r"chart-(?:%s)-(?:fill|stroke)" % "|".join(PALETTE.values()), render_chart(data, chart_id).inline_svg))
+        for inline_svg in render_chart(data, chart_id).inline_svgs.values():
+            used |= set(re.findall(r"chart-(?:%s)-(?:fill|stroke)" % "|".join(PALETTE.values()), inline_svg))
     assert used
+    slate = re.search(r'\[data-md-color-scheme="slate"\] \.md-typeset \.chart \{([^}]*)\}', css)
+    assert slate, "the dark scheme sets the chart colours"
     for name in used:
-        assert re.search(rf"\.{name}\s*\{{[^}}]*!important", css), name
-    assert '[data-md-color-scheme="slate"]' in css
+        role = name.split("-")[1]
+        assert re.search(rf"\.{name}\s*\{{[^}}]*var\(--chart-{role}\)", css), name
+        assert f"--chart-{role}:" in slate.group(1), role
 
 
 def test_page_svg_prefixes_ids_of_any_svg() -> None:
@@ -168,10 +180,11 @@ def test_page_svg_prefixes_ids_of_any_svg() -> None:
         b'<defs><style>*{stroke:red}</style><clipPath id="p1"><rect width="1" height="1"/></clipPath></defs>'
         b'<g id="g1"><path clip-path="url(#p1)" style="fill: #3949ab"/><use xlink:href="#g1"/></g></svg>'
     )
-    root = etree.fromstring(page_svg(sample, "x", "T", "D"))
+    root = etree.fromstring(page_svg(sample, "chart-x-", "T", "D"))
     path = root.find(f".//{SVG}path")
     assert path.get("clip-path") == "url(#chart-x-p1)"
     assert path.get("class") == "chart-stated-fill"
+    assert path.get("fill") == "#3949ab" and path.get("style") is None
     assert root.find(f".//{SVG}use").get("{http://www.w3.org/1999/xlink}href") == "#chart-x-g1"
     assert root.find(f".//{SVG}style") is None
 
@@ -185,9 +198,13 @@ def test_every_chart_is_on_a_page_with_the_data_values(built_site: Path, data) -
         _, soup = placed[chart_id]
         figure = figure_of(soup, chart_id)
         svg = figure.select_one("svg.chart__svg")
-        expected = [format_quantity(data.quantity(figure_id), "short", locale) for figure_id in chart.series]
+        expected = []
+        for figure_id in chart.series:
+            quantity = data.quantity(figure_id)
+            short = format_quantity(quantity, "short", locale)
+            expected.append(f"{quantity.qualifier} {short}" if quantity.qualifier else short)
         drawn = value_texts(svg)
-        assert [drawn[row] for row in range(len(chart.series))] == expected
+        assert [drawn[row] for row in range(len(chart.series))] == expected, "values keep their qualifier: 'nearly US$33.7bn'"
         if chart.kind is ChartKind.bar:
             lengths = bar_lengths(svg)
             values = [data.value_of(figure_id) for figure_id in chart.series]

@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from briefing.charts import DERIVED_MARK, PALETTE, page_svg, render_chart
+from briefing.charts import DERIVED_MARK, KEY_DERIVED, KEY_GOAL, KEY_STATED, PALETTE, page_svg, render_chart
 from briefing.data import load_briefing
 from briefing.downloads import chart_path
 from briefing.formatting import format_quantity
@@ -322,3 +322,141 @@ def test_negative_bars_are_refused(tmp_path: Path) -> None:
     messages = [str(problem) for problem in loaded.problems]
     assert any(f"data/briefing.yml:{line_of(text, 'series: [trade.target_gap_2022]')}:" in message and "negative values" in message for message in messages), messages
     assert "gap" not in loaded.charts
+
+
+# -- labels are text, failures are located problems -----------------------------
+def svg_texts(inline_svg: str) -> list[str]:
+    return ["".join(element.itertext()) for element in etree.fromstring(inline_svg).iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize(
+    "axis_label",
+    ["Turnover in US$, not US$ m", r"$\undefinedcmd$ and $x^2$", "50% of $5 {braces} _under_ \\n"],
+)
+def test_dollar_signs_in_labels_are_drawn_as_typed(tmp_path: Path, axis_label: str) -> None:
+    quoted = axis_label.replace("\\", "\\\\").replace('"', '\\"')
+    text = REAL.replace("    axis_label: Trade turnover, US$ billion\n", f'    axis_label: "{quoted}"\n', 1)
+    text = text.replace("    labels: [Turnover, Goal]\n", "    labels: [Turnover in US$, Goal of $200]\n", 1)
+    loaded = load_data_variant(tmp_path, text)
+    assert list(loaded.problems) == []
+    rendered = render_chart(loaded, "trade-turnover-vs-goal")
+    for inline_svg in rendered.inline_svgs.values():
+        texts = svg_texts(inline_svg)
+        assert axis_label in texts, texts
+        assert "Turnover in US$, 2022" in texts and "Goal of $200, by 2024" in texts
+    assert axis_label.encode("utf-8").replace(b"&", b"&amp;") in rendered.svg or axis_label.encode() in rendered.svg
+
+
+def test_a_chart_that_cannot_be_drawn_is_a_located_problem(monkeypatch) -> None:
+    from briefing import charts
+    from briefing.problems import Problems
+    from briefing.render import Renderer
+
+    data = load_briefing(DATA_FILE, "data/briefing.yml")
+
+    def broken(*args, **kwargs):
+        raise ValueError("the drawing library failed\nwith a second line")
+
+    monkeypatch.setattr(charts, "_draw", broken)
+    charts._DRAWN.clear()
+    problems = Problems()
+    renderer = Renderer(data, problems)
+    renderer.begin_page("trade.md", "{{ chart('trade-jan-feb') }}\n")
+    markup = str(renderer.chart("trade-jan-feb"))
+    charts._DRAWN.clear()
+    line = line_of(REAL, "  trade-jan-feb:")
+    assert [str(problem) for problem in problems] == [
+        f"data/briefing.yml:{line}:3: chart 'trade-jan-feb' could not be drawn: ValueError: the drawing library failed"
+        " (its title, labels and axis_label are drawn as plain text; check them and the series' values)"
+    ]
+    assert "<svg" not in markup
+    assert "trade-jan-feb" not in renderer.rendered_charts()
+
+
+def test_a_bad_chart_fails_the_build_with_the_other_problems(project: Path) -> None:
+    """A real build: a chart whose drawing fails and a typo in a page are reported together, each at its line."""
+    charts_module = project / "briefing" / "charts.py"
+    source = charts_module.read_text(encoding="utf-8")
+    hook = "    figure = Figure(figsize=(width_in, height))\n"
+    assert hook in source
+    charts_module.write_text(source.replace(hook, hook + "    if 'BREAK' in heading + axis_label:\n        raise RuntimeError('planted failure')\n", 1), encoding="utf-8")
+    data_file = project / "data" / "briefing.yml"
+    data_text = data_file.read_text(encoding="utf-8").replace("    axis_label: Gas supplied, billion cubic metres\n", "    axis_label: BREAK\n", 1)
+    data_file.write_text(data_text, encoding="utf-8")
+    page = project / "docs" / "trade.md"
+    page_text = page.read_text(encoding="utf-8").replace("{{ figure('trade.turnover_2022') }}", "{{ figure('trade.turnover_2o22') }}", 1)
+    page.write_text(page_text, encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode != 0
+    assert f"data/briefing.yml:{line_of(data_text, '  pipeline-gas:')}:3: chart 'pipeline-gas' could not be drawn: RuntimeError: planted failure" in result.output
+    assert re.search(rf"docs/trade\.md:{line_of(page_text, 'trade.turnover_2o22')}:\d+: unknown figure", result.output), result.output
+    assert "Traceback" not in result.output
+    assert not (result.site / "index.html").exists()
+
+
+# -- what a reader sees without the page -----------------------------------------
+def test_goals_are_outlined_and_derived_values_hatched_never_filled_like_measured_ones(data) -> None:
+    goals = [figure_id for figure_id, figure in data.figures.items() if figure.goal]
+    assert goals, "the real data has a goal"
+    for chart_id, chart in data.charts.items():
+        if chart.kind is not ChartKind.bar:
+            continue
+        rendered = render_chart(data, chart_id)
+        for inline_svg in rendered.inline_svgs.values():
+            root = etree.fromstring(inline_svg)
+            for row, point in enumerate(rendered.points):
+                bar = root.find(f".//{SVG}g[@id='chart-{chart_id}-{'narrow' if inline_svg is rendered.inline_svgs['narrow'] else 'wide'}-bar-{row}']/{SVG}path")
+                fill, dashes = bar.get("fill"), bar.get("stroke-dasharray")
+                if point.goal:
+                    assert (fill, point.figure_id in goals) == ("none", True) and dashes, "a goal is a dashed outline"
+                elif point.derived:
+                    assert fill.startswith("url(#") and not dashes, "a derived value is hatched"
+                else:
+                    assert fill == bar.get("stroke", fill) and not fill.startswith("url") and not dashes, "a measured value is filled"
+            texts = svg_texts(inline_svg)
+            kinds = {"goal" if point.goal else "derived" if point.derived else "stated" for point in rendered.points}
+            if kinds != {"stated"}:
+                for kind, key in (("stated", KEY_STATED), ("goal", KEY_GOAL), ("derived", KEY_DERIVED)):
+                    assert (key in texts) == (kind in kinds), (chart_id, key)
+
+
+def test_values_keep_the_qualifier_of_the_source_or_the_briefing(data) -> None:
+    qualified = 0
+    for chart_id in data.charts:
+        rendered = render_chart(data, chart_id)
+        for point in rendered.points:
+            entry = data.figures.get(point.figure_id) or data.derived[point.figure_id]
+            if entry.qualifier:
+                qualified += 1
+                assert point.value_text.startswith(entry.qualifier + " ")
+                for inline_svg in rendered.inline_svgs.values():
+                    assert point.value_text in svg_texts(inline_svg)
+                assert f"{point.shown_label}: {entry.qualifier} " in rendered.description
+    assert qualified >= 3, "nearly US$33.7bn, about US$26.7bn, about 10.3 bcm"
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[index:index + 2], 16) / 255 for index in (1, 3, 5)]
+        linear = [value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4 for value in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_downloaded_charts_have_contrast_on_white_and_no_style_attributes(data) -> None:
+    for chart_id in data.charts:
+        root = etree.fromstring(render_chart(data, chart_id).svg)
+        colours: dict[str, set[str]] = {"text": set(), "mark": set()}
+        for element in root.iter():
+            assert element.get("style") is None and element.tag != f"{SVG}style", "no CSS: a CSP without 'unsafe-inline' shows it as drawn"
+            for name in ("fill", "stroke"):
+                colour = (element.get(name) or "").lower()
+                if re.fullmatch(r"#[0-9a-f]{6}", colour) and colour != "#ffffff":
+                    colours["text" if element.tag == f"{SVG}text" else "mark"].add(colour)
+        assert colours["text"] and colours["mark"]
+        for colour in colours["text"]:
+            assert contrast(colour, "#ffffff") >= 4.5, (chart_id, colour)
+        for colour in colours["mark"]:
+            assert contrast(colour, "#ffffff") >= 3, (chart_id, colour)

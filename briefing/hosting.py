@@ -11,9 +11,9 @@ Runs on the built site (a post-build step of :mod:`briefing.publish`):
   Cloudflare Pages) and an nginx server block, with the content types of the
   downloads (CSV, JSON, BibTeX) in UTF-8.
 
-Settings, under ``extra: briefing: hosting:`` in ``mkdocs.yml``:
-``hsts_include_subdomains`` (default false: the site may live under a path of
-a shared host, whose other subdomains it must not commit to HTTPS).
+HSTS is sent without ``includeSubDomains`` unless ``extra.briefing.hosting.
+hsts_include_subdomains`` is true (the site may live under a path of a shared
+host, whose other subdomains it must not commit to HTTPS).
 """
 
 from __future__ import annotations
@@ -116,23 +116,6 @@ def security_headers(script_hashes: list[str], style_hashes: list[str] | None = 
     }
 
 
-def hosting_settings(project_dir: Path) -> dict[str, bool]:
-    """``extra.briefing.hosting`` of ``mkdocs.yml``, checked: only known keys, each a true/false value."""
-    from briefing.navigation import read_mkdocs_config
-
-    config_file = project_dir / "mkdocs.yml"
-    settings = (((read_mkdocs_config(config_file).get("extra") or {}).get("briefing") or {}).get("hosting")) or {}
-    known = {"hsts_include_subdomains": False}
-    if not isinstance(settings, dict):
-        raise ValueError(f"{config_file}: extra.briefing.hosting must be a mapping of {', '.join(known)}")
-    for name, value in settings.items():
-        if name not in known:
-            raise ValueError(f"{config_file}: unknown setting extra.briefing.hosting.{name}; known: {', '.join(known)}")
-        if not isinstance(value, bool):
-            raise ValueError(f"{config_file}: extra.briefing.hosting.{name} must be true or false, not {value!r}")
-    return {**known, **settings}
-
-
 def download_types(site: Path) -> dict[str, str]:
     """Content types of the site's CSV, JSON and BibTeX files, by URL path."""
     return {
@@ -161,7 +144,9 @@ def write_hosting_config(site: Path, hsts_include_subdomains: bool = False) -> d
 
 def hosting_step(project_dir: Path, site: Path) -> None:
     """Post-build step: hosting configuration, then precompressed copies of everything."""
-    write_hosting_config(site, hosting_settings(project_dir)["hsts_include_subdomains"])
+    from briefing.project import Project
+
+    write_hosting_config(site, Project.load(project_dir).settings.hosting.hsts_include_subdomains)
     precompress(site)
 
 

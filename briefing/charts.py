@@ -23,11 +23,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import textwrap
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -399,7 +398,7 @@ def _draw(
     return figure
 
 
-def _save(figure: Figure, file_format: str, **options: object) -> bytes:
+def _save(figure: Figure, file_format: str, **options: Any) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format=file_format, **options)
     return buffer.getvalue()
@@ -533,7 +532,7 @@ def page_svg(svg_bytes: bytes, prefix: str, title: str, description: str, classe
     root.set("role", "img")
     root.set("aria-labelledby", f"{prefix}title {prefix}desc")
     root.set("focusable", "false")
-    return etree.tostring(root, encoding="unicode")
+    return str(etree.tostring(root, encoding="unicode"))
 
 
 def standalone_svg(svg_bytes: bytes, title: str, description: str) -> bytes:
@@ -541,7 +540,7 @@ def standalone_svg(svg_bytes: bytes, title: str, description: str) -> bytes:
     root = etree.fromstring(svg_bytes, _PARSER)
     _styles_to_attributes(root)
     _add_title_and_desc(root, title, description)
-    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8") + b"\n"
+    return bytes(etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")) + b"\n"
 
 
 # Drawn charts by everything that goes into them: (inline SVGs by layout, SVG file, PNG file).
@@ -556,7 +555,7 @@ def render_chart(data: BriefingData, chart_id: str) -> RenderedChart:
     caller to report at the chart's line of the data file.
     """
     import matplotlib
-    import matplotlib.figure  # noqa: F401 - imported before the clock starts: the first chart of a build pays it
+    import matplotlib.figure  # imported before the clock starts: the first chart of a build pays it
 
     started = time.perf_counter()
     chart = data.charts[chart_id]

@@ -164,7 +164,7 @@ def test_every_palette_class_has_a_colour_rule_for_both_schemes(data) -> None:
     used: set[str] = set()
     for chart_id in data.charts:
         for inline_svg in render_chart(data, chart_id).inline_svgs.values():
-            used |= set(re.findall(r"chart-(?:%s)-(?:fill|stroke)" % "|".join(PALETTE.values()), inline_svg))
+            used |= set(re.findall(rf"chart-(?:{'|'.join(PALETTE.values())})-(?:fill|stroke)", inline_svg))
     assert used
     slate = re.search(r'\[data-md-color-scheme="slate"\] \.md-typeset \.chart \{([^}]*)\}', css)
     assert slate, "the dark scheme sets the chart colours"
@@ -209,11 +209,11 @@ def test_every_chart_is_on_a_page_with_the_data_values(built_site: Path, data) -
             lengths = bar_lengths(svg)
             values = [data.value_of(figure_id) for figure_id in chart.series]
             assert len(lengths) == len(values)
-            for length, value in zip(lengths, values):
+            for length, value in zip(lengths, values, strict=True):
                 assert length / lengths[-1] == pytest.approx(value / values[-1], rel=1e-4)
         table_rows = figure.select("details.chart__data tbody tr")
         assert [row["data-figure"] for row in table_rows] == chart.series
-        for row, figure_id in zip(table_rows, chart.series):
+        for row, figure_id in zip(table_rows, chart.series, strict=True):
             assert row.select_one("td.num").get_text() == format_quantity(data.quantity(figure_id), "long", locale)
 
 

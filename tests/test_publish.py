@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import stat
-import hashlib
 from pathlib import Path
 
 from briefing.hosting import HEADERS_FILE, NGINX_CONF, gzip_bytes

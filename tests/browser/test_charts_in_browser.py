@@ -51,7 +51,7 @@ def rgb(colour: str) -> tuple[float, float, float, float]:
 def over(colour: str, background: str) -> tuple[float, float, float]:
     red, green, blue, alpha = rgb(colour)
     base = rgb(background)
-    return tuple(alpha * channel + (1 - alpha) * under for channel, under in zip((red, green, blue), base[:3]))  # type: ignore[return-value]
+    return tuple(alpha * channel + (1 - alpha) * under for channel, under in zip((red, green, blue), base[:3], strict=True))  # type: ignore[return-value]
 
 
 def luminance(channels: tuple[float, float, float]) -> float:

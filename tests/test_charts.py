@@ -213,6 +213,9 @@ def test_every_chart_is_on_a_page_with_the_data_values(built_site: Path, data) -
                 assert length / lengths[-1] == pytest.approx(value / values[-1], rel=1e-4)
         table_rows = figure.select("details.chart__data tbody tr")
         assert [row["data-figure"] for row in table_rows] == chart.series
+        badges = [(badge.get_text() if (badge := row.select_one("th .fig__badge")) else "") for row in table_rows]
+        expected_badges = ["derived" if figure_id in data.derived else "goal" if data.figures[figure_id].goal else "" for figure_id in chart.series]
+        assert badges == expected_badges
         for row, figure_id in zip(table_rows, chart.series, strict=True):
             assert row.select_one("td.num").get_text() == format_quantity(data.quantity(figure_id), "long", locale)
 

@@ -600,8 +600,9 @@ def assemble(site_dir: Path, pages: Sequence[NavPage], cover: Cover, created: dt
     for chapter in chapters:
         if not parts or parts[-1].title != chapter.part:
             parts.append(Part(chapter.part))
-            chapter.part_start = True
         parts[-1].chapters.append(chapter)
+    for part in opening_parts(parts):
+        part.chapters[0].part_start = True
     markup = template_environment().get_template(TEMPLATE).render(
         lang=builder.lang or "en",
         cover=cover,
@@ -618,6 +619,21 @@ def assemble(site_dir: Path, pages: Sequence[NavPage], cover: Cover, created: dt
     if problems:
         raise PdfError("PDF not written:\n" + "\n".join(f"  {problem}" for problem in problems))
     return markup
+
+
+def opening_parts(parts: Sequence[Part]) -> list[Part]:
+    """The parts that start a page, as in a printed report: the front matter, the main matter, the reference part.
+
+    The front matter is what comes before the nav's first section (the home
+    page); the main matter starts with the first section; the last section
+    is the reference part. Sections in between run on.
+    """
+    sections = [part for part in parts if part.title]
+    opening = [parts[0]] if parts else []
+    for part in sections[:1] + sections[-1:]:
+        if part not in opening:
+            opening.append(part)
+    return opening
 
 
 class _CachedPageReferences:
@@ -694,14 +710,19 @@ def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts
     text and the reading order; ``tagged=False`` is for measuring their cost.
     """
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     fetcher = SiteOnlyFetcher([site_dir, *([fonts_dir] if fonts_dir else [])])
     url_fetcher = fetcher.make()
     finisher = _Finisher()
     options = {"pdf_variant": PDF_VARIANT} if tagged else {"pdf_tags": False}
     with _collect_weasyprint_messages() as collector:
-        document = HTML(string=markup, base_url=site_dir.resolve().as_uri() + "/", url_fetcher=url_fetcher).render(
-            stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=url_fetcher)], pdf_tags=tagged)
+        fonts = FontConfiguration()
+        stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=url_fetcher, font_config=fonts)
+        base_url = site_dir.resolve().as_uri() + "/"
+        document = HTML(string=markup, base_url=base_url, url_fetcher=url_fetcher).render(
+            stylesheets=[stylesheet], pdf_tags=tagged, font_config=fonts
+        )
         with _page_references_cached():
             pdf = document.write_pdf(pdf_identifier=True, finisher=finisher, **options)
     if fetcher.refused:

@@ -1,5 +1,7 @@
 """MkDocs hooks: the briefing engine's checks at the right moments of a build.
 
+- once the configuration is read: pages render in Jinja's sandbox with the
+  briefing's macros only (:mod:`briefing.pageenv`);
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
 - before any file is written (``on_env``): check that every data entry is used,
@@ -19,6 +21,14 @@ from mkdocs.structure.pages import Page
 from briefing.site import context_for
 
 log = logging.getLogger("mkdocs.plugins.briefing")
+
+
+@event_priority(-100)  # after mkdocs-macros has built its Jinja environment
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    macros = config.plugins.get("macros")
+    if macros is not None:
+        context_for(config).install_page_environment(macros)
+    return config
 
 
 @event_priority(100)  # before mkdocs-macros renders the page

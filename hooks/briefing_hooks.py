@@ -1,6 +1,9 @@
 """MkDocs hooks: the briefing engine's checks at the right moments of a build.
 
-- once the configuration is read: pages render in Jinja's sandbox with the
+- on every (re)build, first: forget the engine's modules if their code changed
+  (:mod:`briefing.codereload`), so ``mkdocs serve`` runs the new code (hook
+  files stay loaded, so they import the engine inside each function);
+- before the build starts: pages render in Jinja's sandbox with the
   briefing's macros only (:mod:`briefing.pageenv`);
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
@@ -18,17 +21,31 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from briefing.site import context_for
-
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 
-@event_priority(-100)  # after mkdocs-macros has built its Jinja environment
+def context_for(config: MkDocsConfig):  # noqa: ANN201 - briefing.site.BuildContext, imported late on purpose
+    """The build's context, from the engine's current code (imported here, after stale modules are forgotten)."""
+    from briefing.site import context_for as current
+
+    return current(config)
+
+
+@event_priority(100)  # first of all, before mkdocs-macros imports macros.py
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # mkdocs serve rebuilds in one process and keeps hook files loaded: run the engine's current code.
+    from briefing.codereload import forget_changed_code
+
+    for path in forget_changed_code():
+        log.info("briefing: %s changed; its code is reloaded", path.name)
+    return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    # After every on_config, so mkdocs-macros has built the Jinja environment this replaces.
     macros = config.plugins.get("macros")
     if macros is not None:
         context_for(config).install_page_environment(macros)
-    return config
 
 
 @event_priority(100)  # before mkdocs-macros renders the page

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from briefing.site import context_for
-
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    from briefing.site import context_for  # imported here: see briefing_hooks.on_config
+
     abbr = config.mdx_configs.setdefault("abbr", {})
     abbr["glossary"] = context_for(config).abbreviation_glossary()
     return config

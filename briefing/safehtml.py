@@ -83,3 +83,25 @@ def locate_needle(source_text: str, needles: tuple[str, ...]) -> int | None:
             if lowered and lowered in line:
                 return number
     return None
+
+
+def harmful_output(html: str) -> list[str]:
+    """Every event-handler attribute and non-https link in a whole built page, theme included.
+
+    The last line of defence: the checks on data and page text should leave
+    nothing for this to find, and the build stops if it finds anything.
+    """
+    root = lxml.html.document_fromstring(html)
+    found: list[str] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            name = name.lower()
+            if name.startswith("on"):
+                found.append(f"<{element.tag} {name}=...>")
+            elif name in URL_ATTRIBUTES and name != "srcset":
+                scheme = link_scheme(value)
+                if scheme is not None and scheme not in ALLOWED_SCHEMES:
+                    found.append(f"<{element.tag} {name}=\"{value[:60]}\">")
+    return found

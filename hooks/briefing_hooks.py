@@ -76,3 +76,13 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: AN
     if footer is not None:
         context["briefing_footer"] = footer
     return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    # Last line of defence, on the whole page as readers get it: no handler, no link other than https:.
+    from briefing.safehtml import harmful_output
+
+    harmful = harmful_output(output)
+    if harmful:
+        raise PluginError(f"{page.file.src_uri}: the built page would carry {', '.join(harmful[:5])}; nothing more is written.")
+    return output

@@ -4,8 +4,8 @@
 fresh directory beside ``site/``, then the steps that work on the built HTML.
 If anything fails, the temporary directory is removed and the last good
 ``site/`` is left exactly as it was. ``SOURCE_DATE_EPOCH`` defaults to the
-data file's ``meta.updated`` date, as the validated data model reads it, so
-two builds of the same sources give the same bytes.
+data file's ``meta.updated`` date, so two builds of the same sources give
+the same bytes.
 
 The new site replaces the old one with one atomic exchange of the two
 directories (Linux ``renameat2(RENAME_EXCHANGE)``), so ``site/`` exists at
@@ -13,7 +13,7 @@ every moment; where the exchange is not available, two renames follow each
 other immediately. Staging folders are named after the building process
 (``.site-build-<pid>-*``), so a build killed with ``kill -9`` leaves one that
 the next build removes (and git ignores); a SIGTERM is turned into a clean
-stop that removes it at once.
+stop that removes it at once, and the generator's process dies with this one.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
-import datetime as dt
 import os
 import re
 import shutil
@@ -29,43 +28,42 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-import yaml
+from briefing.project import Project, ProjectError
 
 PostBuildStep = Callable[[Path, Path], None]
 
-DEFAULT_DATA_PATH = "data/briefing.yml"
+
+# The generators that run MkDocs 1.x plugins and hooks: the module ``python -m`` starts.
+GENERATORS = {"mkdocs": "mkdocs", "properdocs": "properdocs"}
+DEFAULT_GENERATOR = "mkdocs"
+# Written by hooks/downloads_hooks.py after the checks passed; a generator that ignores
+# ``hooks:`` (Zensical 0.0.x) builds without it, and its pages would carry raw placeholders.
+HOOKS_STAMP = "downloads/figures.json"
 RENAME_EXCHANGE = 2  # linux/fs.h
 _STAGING = re.compile(r"^\.(?P<site>.+)-(?:build|previous)-(?P<pid>\d+)(?:-.*)?$")
 
 
-def data_path(project_dir: Path) -> Path:
-    """The data file named in ``mkdocs.yml`` (``extra.briefing.data``), or the default."""
-    from briefing.navigation import read_mkdocs_config
-
-    try:
-        extra = read_mkdocs_config(project_dir / "mkdocs.yml").get("extra") or {}
-        return project_dir / str((extra.get("briefing") or {}).get("data", DEFAULT_DATA_PATH))
-    except (OSError, ValueError, yaml.YAMLError):
-        return project_dir / DEFAULT_DATA_PATH
+def generator_module(name: str) -> str:
+    """The module that runs generator ``name``; unknown names are refused."""
+    if name not in GENERATORS:
+        raise SystemExit(f"unknown generator {name!r}: use one of {', '.join(sorted(GENERATORS))}")
+    return GENERATORS[name]
 
 
-def default_epoch(project_dir: Path) -> str:
-    """Seconds since 1970 at midnight UTC of ``meta.updated``, read through the data model.
-
-    "0" when the data file has no valid ``meta``: the build then fails on the
-    located problem, so the value is never published.
-    """
-    from briefing.data import load_briefing
-
-    meta = load_briefing(data_path(project_dir)).meta
-    if meta is None:
-        return "0"
-    moment = dt.datetime(meta.updated.year, meta.updated.month, meta.updated.day, tzinfo=dt.timezone.utc)
-    return str(int(moment.timestamp()))
+def hooks_did_not_run(site: Path) -> str:
+    """Why the built ``site`` cannot have been checked by the briefing's hooks, or ''."""
+    if not (site / HOOKS_STAMP).is_file():
+        return (
+            "the site generator did not run the briefing's hooks (no "
+            f"{HOOKS_STAMP} was written): its pages are unchecked and would show raw placeholders; "
+            "build with a generator that runs MkDocs 1.x hooks and plugins: " + ", ".join(sorted(GENERATORS))
+        )
+    return ""
 
 
 def _alive(pid: int) -> bool:
@@ -131,6 +129,21 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:  # noqa: ARG
     raise SystemExit(128 + signum)
 
 
+@contextmanager
+def build_date(epoch: str | None) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` for the post-build steps, restored afterwards (no leak between builds)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def post_build_steps() -> list[PostBuildStep]:
     """What runs on the built HTML, in order: the PDF (with the full fonts), the site's font
     subsets, then hosting (headers, .gz copies), which stays last."""
@@ -141,9 +154,14 @@ def post_build_steps() -> list[PostBuildStep]:
     return [write_site_pdf, subset_site_fonts, hosting_step]
 
 
-def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None) -> int:
+def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None, generator: str = DEFAULT_GENERATOR) -> int:
     """Build into a temporary directory and swap it in; return the exit status."""
     site_dir = site_dir.resolve()
+    try:
+        project = Project.load(project_dir)
+    except ProjectError as error:
+        print(f"{error}\nBuild failed; {site_dir} was left unchanged.", file=sys.stderr)
+        return 1
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         for path in remove_leftovers(site_dir):
@@ -157,11 +175,14 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
         )
         return 1
     env = dict(os.environ)
-    env.setdefault("SOURCE_DATE_EPOCH", default_epoch(project_dir))
+    if "SOURCE_DATE_EPOCH" not in env:
+        epoch = project.updated_epoch()
+        if epoch is not None:
+            env["SOURCE_DATE_EPOCH"] = epoch
     previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm) if _main_thread() else None
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+            [sys.executable, "-m", generator_module(generator), "build", "--strict", "--clean",
              "--config-file", str(project_dir / "mkdocs.yml"), "--site-dir", str(staging)],
             cwd=project_dir,
             env=env,
@@ -171,9 +192,13 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
         if result.returncode != 0:
             print(f"Build failed; {site_dir} was left unchanged.", file=sys.stderr)
             return result.returncode
-        os.environ.setdefault("SOURCE_DATE_EPOCH", env["SOURCE_DATE_EPOCH"])
-        for step in post_build_steps() if steps is None else steps:
-            step(project_dir, staging)
+        unchecked = hooks_did_not_run(staging)
+        if unchecked:
+            print(f"{unchecked}; {site_dir} was left unchanged.", file=sys.stderr)
+            return 1
+        with build_date(env.get("SOURCE_DATE_EPOCH")):
+            for step in post_build_steps() if steps is None else steps:
+                step(project_dir, staging)
         try:
             old_site = swap_in(staging, site_dir)
         except OSError as error:
@@ -212,9 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default="site", help="where the finished site goes (default: site)")
     parser.add_argument("--project", default=".", help="the project directory holding mkdocs.yml")
+    parser.add_argument("--generator", default=os.environ.get("GENERATOR") or DEFAULT_GENERATOR, choices=sorted(GENERATORS),
+                        help=f"the site generator (default: {DEFAULT_GENERATOR})")
     args = parser.parse_args(argv)
     project_dir = Path(args.project).resolve()
-    return publish(project_dir, (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site))
+    site = (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site)
+    return publish(project_dir, site, generator=args.generator)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,17 @@
 - on every (re)build, first: forget the engine's modules if their code changed
   (:mod:`briefing.codereload`), so ``mkdocs serve`` runs the new code (hook
   files stay loaded, so they import the engine inside each function);
-- before the build starts: pages render in Jinja's sandbox with the
-  briefing's macros only (:mod:`briefing.pageenv`);
+- before the build starts: pages render in Jinja's sandbox with the briefing's
+  macros only (:mod:`briefing.pageenv`);
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
 - before any file is written (``on_env``): check that every data entry is used,
-  then report *every* problem of the build at once and stop it.
+  then report *every* problem of the build at once and stop it;
+- under ``mkdocs serve`` a failing build is not stopped (the live server would hang
+  every request until it passes): every page is replaced by a page listing the
+  problems, and the browser reloads into the site once the build passes again;
+- on each whole built page: a last check that no event handler or non-https
+  link reaches a reader (:func:`briefing.safehtml.harmful_output`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,20 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.briefing")
+# Outside MkDocs' loggers: under `serve`, strict mode would otherwise abort the build on
+# these messages and leave the live server hanging instead of showing them.
+serve_log = logging.getLogger("briefing")
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:  # noqa: ARG001 - MkDocs' signature
+    global _serving  # noqa: PLW0603 - a hook module's state is module-level by design
+    _serving = command == "serve"
+    if _serving and not serve_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("ERROR   -  %(message)s"))
+        serve_log.addHandler(handler)
+        serve_log.propagate = False
 
 
 def context_for(config: MkDocsConfig):  # noqa: ANN201 - briefing.site.BuildContext, imported late on purpose
@@ -29,6 +48,12 @@ def context_for(config: MkDocsConfig):  # noqa: ANN201 - briefing.site.BuildCont
     from briefing.site import context_for as current
 
     return current(config)
+
+
+def problem_page(problems):  # noqa: ANN001, ANN201 - see briefing.problems.problem_page
+    from briefing.problems import problem_page as current
+
+    return current(problems)
 
 
 @event_priority(100)  # first of all, before mkdocs-macros imports macros.py
@@ -65,20 +90,22 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
     context.check_usage()
     context.check_links({file.src_uri for file in files})
     if context.problems:
+        if _serving:
+            for problem in context.problems:
+                serve_log.error(str(problem))
+            serve_log.error("%d problem(s) found, listed above; every page shows them until they are fixed.", len(context.problems))
+            context.failed = True
+            return env
         for problem in context.problems:
             log.error(str(problem))
         raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
     return env
 
 
-def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types
-    footer = context_for(config).page_footer(page.url)
-    if footer is not None:
-        context["briefing_footer"] = footer
-    return context
-
-
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    context = context_for(config)
+    if context.failed:
+        return problem_page(context.problems)
     # Last line of defence, on the whole page as readers get it: no handler, no link other than https:.
     from briefing.safehtml import harmful_output
 
@@ -86,3 +113,15 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if harmful:
         raise PluginError(f"{page.file.src_uri}: the built page would carry {', '.join(harmful[:5])}; nothing more is written.")
     return output
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    context = context_for(config)
+    return problem_page(context.problems) if context.failed else output_content
+
+
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types
+    footer = context_for(config).page_footer(page.url)
+    if footer is not None:
+        context["briefing_footer"] = footer
+    return context

@@ -24,7 +24,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     from briefing.site import context_for
 
     context = context_for(config)
-    if not context.data.readable:
+    if not context.data.readable or context.failed:
         return
     charts = context.renderer.rendered_charts()
     files = download_files(context.data, charts)

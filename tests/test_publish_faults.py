@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from briefing import publish as publisher
+from briefing.project import Project
 from tests.conftest import ROOT
 
 NO_STEPS: list = []  # the post-build steps (PDF, fonts, hosting) are tested elsewhere; these tests are about the swap
@@ -164,6 +165,6 @@ def test_build_date_comes_from_the_data_model(project: Path) -> None:
     text = data_file.read_text(encoding="utf-8")
     data_file.write_text(text.replace("  updated: 2026-11-27", "  updated: '2026-11-27'", 1), encoding="utf-8")
     expected = int(dt.datetime(2026, 11, 27, tzinfo=dt.timezone.utc).timestamp())
-    assert publisher.default_epoch(project) == str(expected)
+    assert Project.load(project).updated_epoch() == str(expected)
     data_file.write_text(text.replace("  updated: 2026-11-27", "  updated: 2026-02-30", 1), encoding="utf-8")
-    assert publisher.default_epoch(project) == "0"  # no exception; the build reports the located problem
+    assert Project.load(project).updated_epoch() is None  # no exception; the build reports the located problem

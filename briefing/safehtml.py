@@ -29,6 +29,8 @@ URL_ATTRIBUTES = frozenset({
 })
 FORBIDDEN_ATTRIBUTES = frozenset({"srcdoc", "http-equiv"})
 ALLOWED_SCHEMES = frozenset({"https", "mailto"})
+# On whole built pages: the configuration (trusted) may use http:, e.g. the dev server's site_url.
+OUTPUT_SCHEMES = ALLOWED_SCHEMES | {"http"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Browsers ignore ASCII whitespace and control characters inside a URL's scheme ("java\tscript:").
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
@@ -86,7 +88,7 @@ def locate_needle(source_text: str, needles: tuple[str, ...]) -> int | None:
 
 
 def harmful_output(html: str) -> list[str]:
-    """Every event-handler attribute and non-https link in a whole built page, theme included.
+    """Every event-handler attribute and script-capable link (``javascript:``, ``data:`` ...) in a whole built page.
 
     The last line of defence: the checks on data and page text should leave
     nothing for this to find, and the build stops if it finds anything.
@@ -102,6 +104,6 @@ def harmful_output(html: str) -> list[str]:
                 found.append(f"<{element.tag} {name}=...>")
             elif name in URL_ATTRIBUTES and name != "srcset":
                 scheme = link_scheme(value)
-                if scheme is not None and scheme not in ALLOWED_SCHEMES:
+                if scheme is not None and scheme not in OUTPUT_SCHEMES:
                     found.append(f"<{element.tag} {name}=\"{value[:60]}\">")
     return found

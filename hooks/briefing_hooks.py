@@ -106,7 +106,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     context = context_for(config)
     if context.failed:
         return problem_page(context.problems)
-    # Last line of defence, on the whole page as readers get it: no handler, no link other than https:.
+    # Last line of defence, on the whole page as readers get it: no handler, no javascript: or data: link.
     from briefing.safehtml import harmful_output
 
     harmful = harmful_output(output)

@@ -94,8 +94,8 @@ def test_serve_survives_page_errors_and_reloads_our_python(tmp_path: Path) -> No
         mark = len(server.output())
         time.sleep(1.1)  # a later modification time than the import
         formatting.write_text(code.replace('" cubic metres"', '" cubic metres of gas"'), encoding="utf-8")
-        server.wait_for_output("Reloading browsers", mark)
-        assert "formatting.py changed; its code is reloaded" in server.output()[mark:]
+        server.wait_for_output("formatting.py changed; its code is reloaded", mark)
+        server.wait_for_output("Reloading browsers", server.output().index("formatting.py changed; its code is reloaded"))
         assert "cubic metres of gas" in server.get("energy/")
     finally:
         server.stop()

@@ -22,11 +22,12 @@ MACROS_MODULE = "macros"
 def _code_files() -> list[Path]:
     files: list[Path] = []
     package = sys.modules.get(PACKAGE)
-    if package is not None and getattr(package, "__file__", None):
-        files.extend(Path(package.__file__).parent.rglob("*.py"))
-    macros = sys.modules.get(MACROS_MODULE)
-    if macros is not None and getattr(macros, "__file__", None):
-        files.append(Path(macros.__file__))
+    package_file = getattr(package, "__file__", None)
+    if package_file:
+        files.extend(Path(package_file).parent.rglob("*.py"))
+    macros_file = getattr(sys.modules.get(MACROS_MODULE), "__file__", None)
+    if macros_file:
+        files.append(Path(macros_file))
     return files
 
 

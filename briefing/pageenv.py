@@ -52,10 +52,10 @@ def template_line(traceback: TracebackType | None) -> int | None:
 class PageTemplate(Template):
     """A page: rendered with the macros only; an error is reported, not raised."""
 
-    def render(self, *args: Any, **kwargs: Any) -> str:  # noqa: ARG002 - mkdocs-macros' variables are dropped on purpose
+    def render(self, *args: Any, **kwargs: Any) -> str:
         try:
             return super().render()
-        except Exception as error:  # a page must never stop the build or the server: report it where it is
+        except Exception as error:  # noqa: BLE001 - a page must never stop the build or the server: report it where it is
             environment = self.environment
             assert isinstance(environment, PageEnvironment)
             environment.on_error(error, template_line(error.__traceback__))
@@ -83,18 +83,38 @@ def template_problems(environment: Environment, source: str, known: Mapping[str,
     tree = environment.parse(source)
     assigned = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
     found: list[tuple[int, str, str]] = []
-    for node in tree.find_all((nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+    for node in tree.find_all(
+        (nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+    ):
         if isinstance(node, nodes.Name):
             if node.ctx == "load" and node.name not in known and node.name not in assigned:
                 found.append((node.lineno, f"unknown macro or name '{node.name}'", _known_hint(node.name, known)))
         elif isinstance(node, nodes.Getattr):
             if node.attr.startswith("_"):
-                found.append((node.lineno, f"attribute '{node.attr}' is not allowed in a page", "pages call the briefing's macros; Python internals are out of reach"))
+                found.append(
+                    (
+                        node.lineno,
+                        f"attribute '{node.attr}' is not allowed in a page",
+                        "pages call the briefing's macros; Python internals are out of reach",
+                    )
+                )
         elif isinstance(node, nodes.Getitem):
             if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str) and node.arg.value.startswith("_"):
-                found.append((node.lineno, f"item '{node.arg.value}' is not allowed in a page", "pages call the briefing's macros; Python internals are out of reach"))
+                found.append(
+                    (
+                        node.lineno,
+                        f"item '{node.arg.value}' is not allowed in a page",
+                        "pages call the briefing's macros; Python internals are out of reach",
+                    )
+                )
         else:
-            found.append((node.lineno, "pages cannot include, import or extend files", "remove the {% include %}, {% import %} or {% extends %}"))
+            found.append(
+                (
+                    node.lineno,
+                    "pages cannot include, import or extend files",
+                    "remove the {% include %}, {% import %} or {% extends %}",
+                )
+            )
     return sorted(set(found))
 
 
@@ -116,8 +136,12 @@ def install(macros_plugin: Any, macros: Mapping[str, Callable[..., Any]], on_err
     markers = {
         name: getattr(old, name)
         for name in (
-            "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
-            "comment_start_string", "comment_end_string",
+            "block_start_string",
+            "block_end_string",
+            "variable_start_string",
+            "variable_end_string",
+            "comment_start_string",
+            "comment_end_string",
         )
     }
     environment = PageEnvironment(macros, on_error, **markers)

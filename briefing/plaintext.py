@@ -55,17 +55,31 @@ def text_fault(text: str, *, single_line: bool = False) -> TextFault | None:
     """The first thing in ``text`` that a plain-text field may not hold, or None."""
     for offset, character in enumerate(text):
         if character in BIDI_CONTROLS:
-            return TextFault(offset, character, f"contains the bidi control {_describe(character)} at character {offset + 1}")
+            return TextFault(
+                offset, character, f"contains the bidi control {_describe(character)} at character {offset + 1}"
+            )
         if character in ZERO_WIDTH:
-            return TextFault(offset, character, f"contains the invisible character {_describe(character)} at character {offset + 1}")
+            return TextFault(
+                offset, character, f"contains the invisible character {_describe(character)} at character {offset + 1}"
+            )
         if character in SEPARATORS:
-            return TextFault(offset, character, f"contains the separator {_describe(character)} at character {offset + 1}")
+            return TextFault(
+                offset, character, f"contains the separator {_describe(character)} at character {offset + 1}"
+            )
         if single_line and character in "\r\n":
-            return TextFault(offset, character, f"contains a line break at character {offset + 1}; this field is one line")
+            return TextFault(
+                offset, character, f"contains a line break at character {offset + 1}; this field is one line"
+            )
         if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROLS:
-            return TextFault(offset, character, f"contains the control character {_describe(character)} at character {offset + 1}")
+            return TextFault(
+                offset, character, f"contains the control character {_describe(character)} at character {offset + 1}"
+            )
     if tag := MARKUP.search(text):
-        return TextFault(tag.start(), tag.group(0)[:1], f"contains markup {tag.group(0)!r}; data fields are plain text (templates escape them)")
+        return TextFault(
+            tag.start(),
+            tag.group(0)[:1],
+            f"contains markup {tag.group(0)!r}; data fields are plain text (templates escape them)",
+        )
     return None
 
 

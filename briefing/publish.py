@@ -101,7 +101,7 @@ def exchange(first: Path, second: Path) -> bool:
     if renameat2 is None:
         return False
     at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), RENAME_EXCHANGE)
+    result: int = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), RENAME_EXCHANGE)
     return result == 0
 
 
@@ -125,7 +125,7 @@ def _die_with_parent() -> None:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
@@ -187,7 +187,7 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
             cwd=project_dir,
             env=env,
             check=False,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,  # noqa: PLW1509
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         if result.returncode != 0:
             print(f"Build failed; {site_dir} was left unchanged.", file=sys.stderr)

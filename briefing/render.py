@@ -17,9 +17,10 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
 from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path
@@ -32,7 +33,7 @@ from briefing.problems import Problems, did_you_mean
 # A macro's markup waits in a stash while Markdown runs; the page carries a token instead.
 # The token holds a random nonce drawn per build, so text in a page or in the data file
 # cannot forge one (it would have to guess 64 random bits).
-TOKEN_PREFIX = "BRIEFINGMACRO"
+TOKEN_PREFIX = "BRIEFINGMACRO"  # noqa: S105 - a placeholder prefix, not a secret
 # The macros' argument types, as written in their annotations.
 ARGUMENT_TYPES: dict[str, type] = {"str": str, "bool": bool}
 
@@ -446,10 +447,10 @@ class Renderer:
 
 def template_line_of_caller() -> int | None:
     """The line of the page template whose code is calling a macro, from the call stack."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
-        if template is not None:
+        if isinstance(template, Template):
             return template.get_corresponding_lineno(frame.f_lineno)
         frame = frame.f_back
     return None

@@ -18,15 +18,48 @@ from dataclasses import dataclass
 import lxml.html
 
 # Elements that run code, load other documents, or change where links and forms go.
-FORBIDDEN_ELEMENTS = frozenset({
-    "script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
-    "meta", "link", "style", "template", "portal", "svg", "math",
-})
+FORBIDDEN_ELEMENTS = frozenset(
+    {
+        "script",
+        "noscript",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "base",
+        "form",
+        "meta",
+        "link",
+        "style",
+        "template",
+        "portal",
+        "svg",
+        "math",
+    }
+)
 # Attributes holding a URL a browser may follow, load or submit to.
-URL_ATTRIBUTES = frozenset({
-    "href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "data",
-    "longdesc", "usemap", "ping", "srcset", "manifest", "codebase", "archive",
-})
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "poster",
+        "background",
+        "cite",
+        "data",
+        "longdesc",
+        "usemap",
+        "ping",
+        "srcset",
+        "manifest",
+        "codebase",
+        "archive",
+    }
+)
 FORBIDDEN_ATTRIBUTES = frozenset({"srcdoc", "http-equiv"})
 ALLOWED_SCHEMES = frozenset({"https", "mailto"})
 # On whole built pages: the configuration (trusted) may use http:, e.g. the dev server's site_url.
@@ -62,8 +95,8 @@ def unsafe_markup(html: str) -> list[UnsafeMarkup]:
         tag = element.tag.rpartition("}")[2].lower()
         if tag in FORBIDDEN_ELEMENTS:
             found.append(UnsafeMarkup((f"<{tag}",), f"<{tag}> is not allowed in a page"))
-        for name, value in element.attrib.items():
-            name = name.lower()
+        for attribute, value in element.attrib.items():
+            name = attribute.lower()
             if name.startswith("on"):
                 found.append(UnsafeMarkup((name,), f"event-handler attribute '{name}' is not allowed in a page"))
             elif name in FORBIDDEN_ATTRIBUTES:
@@ -72,7 +105,12 @@ def unsafe_markup(html: str) -> list[UnsafeMarkup]:
                 for url in (part.strip().split(" ")[0] for part in value.split(",")) if name == "srcset" else [value]:
                     scheme = link_scheme(url)
                     if scheme is not None and scheme not in ALLOWED_SCHEMES:
-                        found.append(UnsafeMarkup((url[:40], scheme + ":", scheme), f"link '{url[:60]}' is not allowed: links in pages are https:, mailto: or relative"))
+                        found.append(
+                            UnsafeMarkup(
+                                (url[:40], scheme + ":", scheme),
+                                f"link '{url[:60]}' is not allowed: links in pages are https:, mailto: or relative",
+                            )
+                        )
     return found
 
 
@@ -98,12 +136,12 @@ def harmful_output(html: str) -> list[str]:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        for name, value in element.attrib.items():
-            name = name.lower()
+        for attribute, value in element.attrib.items():
+            name = attribute.lower()
             if name.startswith("on"):
                 found.append(f"<{element.tag} {name}=...>")
             elif name in URL_ATTRIBUTES and name != "srcset":
                 scheme = link_scheme(value)
                 if scheme is not None and scheme not in OUTPUT_SCHEMES:
-                    found.append(f"<{element.tag} {name}=\"{value[:60]}\">")
+                    found.append(f'<{element.tag} {name}="{value[:60]}">')
     return found

@@ -18,14 +18,14 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment, TemplateNotFound, UndefinedError
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
-from briefing.plaintext import text_fault
 from briefing.pageenv import PageEnvironment, install, template_problems
+from briefing.plaintext import text_fault
 from briefing.problems import Problems, did_you_mean
 from briefing.project import Project
 from briefing.render import PageCard, Renderer, relative_href

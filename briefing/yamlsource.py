@@ -52,7 +52,11 @@ _CORE_RESOLVERS: tuple[tuple[str, str, list[str]], ...] = (
     (YAML_TAG + "bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
     (YAML_TAG + "null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     (YAML_TAG + "int", r"^[-+]?(?:0|[1-9][0-9]*)$", _DIGITS),
-    (YAML_TAG + "float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$", [*_DIGITS, "."]),
+    (
+        YAML_TAG + "float",
+        r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$",
+        [*_DIGITS, "."],
+    ),
     (YAML_TAG + "float", r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$", ["-", "+", "."]),
     (YAML_TAG + "timestamp", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", list("0123456789")),
     # What YAML 1.1 reads as something else than text: refused, so no tool reads it differently.
@@ -60,7 +64,11 @@ _CORE_RESOLVERS: tuple[tuple[str, str, list[str]], ...] = (
     (AMBIGUOUS_TAG, r"^[-+]?(?:0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+)$", _DIGITS),
     (AMBIGUOUS_TAG, r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$", _DIGITS),
     (AMBIGUOUS_TAG, r"^[-+]?(?:[0-9][0-9_]*_[0-9_]*|_[0-9_]+)(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$", [*_DIGITS, "_"]),
-    (AMBIGUOUS_TAG, r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$", list("0123456789")),
+    (
+        AMBIGUOUS_TAG,
+        r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$",
+        list("0123456789"),
+    ),
     (AMBIGUOUS_TAG, r"^(?:<<|=)$", ["<", "="]),
 )
 
@@ -72,22 +80,22 @@ class LimitError(yaml.MarkedYAMLError):
 class _BriefingLoader(yaml.SafeLoader):
     """PyYAML's safe loader with YAML 1.2 core scalars, no aliases and a depth limit."""
 
-    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML's own class attribute, filled below
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.depth = 0
         self.aliases: list[tuple[str, yaml.Mark]] = []
 
-    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.get_event()
+            event = self.get_event()  # type: ignore[no-untyped-call]
             self.aliases.append((event.anchor, event.start_mark))
             return ScalarNode(YAML_TAG + "null", "", event.start_mark, event.end_mark)
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise LimitError(None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
             return super().compose_node(parent, index)
         finally:
@@ -135,20 +143,26 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
 
 
 def _shown_tag(tag: str) -> str:
-    return "!!" + tag[len(YAML_TAG):] if tag.startswith(YAML_TAG) else tag
+    return "!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag
 
 
 def _ambiguity_hint(value: str) -> tuple[str, str]:
     if value in ("<<", "="):
-        return (f"merge key '{value}' is not supported",
-                "write the fields out in full under this entry; the data file has no anchors, aliases or merges")
+        return (
+            f"merge key '{value}' is not supported",
+            "write the fields out in full under this entry; the data file has no anchors, aliases or merges",
+        )
     if re.match(r"^[a-zA-Z]+$", value):
-        return (f"'{value}' is read as true or false by YAML 1.1 tools and as text by others",
-                f"quote it ('{value}') if it is text; a number or date field needs a number or date")
+        return (
+            f"'{value}' is read as true or false by YAML 1.1 tools and as text by others",
+            f"quote it ('{value}') if it is text; a number or date field needs a number or date",
+        )
     if ":" in value and "-" in value[:5]:
         return (f"'{value}' is a date and time", "write the date alone as YYYY-MM-DD, or quote it if it is text")
-    return (f"'{value}' is a number only in some YAML versions (octal, hexadecimal, 1_000 or 1:20 forms)",
-            "write the number as plain decimal digits, or quote it if it is text")
+    return (
+        f"'{value}' is a number only in some YAML versions (octal, hexadecimal, 1_000 or 1:20 forms)",
+        "write the number as plain decimal digits, or quote it if it is text",
+    )
 
 
 class _Converter:
@@ -166,7 +180,11 @@ class _Converter:
     def _refused(self, node: Node) -> bool:
         """Record why ``node`` cannot be read, if it cannot; True if it was refused."""
         if node.tag not in ALLOWED_TAGS and node.tag != AMBIGUOUS_TAG:
-            self._problem(node, f"tag {_shown_tag(node.tag)} is not allowed", "the data file holds plain text, numbers, dates, lists and mappings: remove the tag")
+            self._problem(
+                node,
+                f"tag {_shown_tag(node.tag)} is not allowed",
+                "the data file holds plain text, numbers, dates, lists and mappings: remove the tag",
+            )
             return True
         if node.tag == AMBIGUOUS_TAG:
             message, hint = _ambiguity_hint(str(node.value))
@@ -194,7 +212,11 @@ class _Converter:
                     continue
                 if key in first_seen:
                     first = first_seen[key]
-                    self._problem(key_node, f"duplicate key {key!r}, first defined on line {first.start_mark.line + 1}", "remove or rename one of them")
+                    self._problem(
+                        key_node,
+                        f"duplicate key {key!r}, first defined on line {first.start_mark.line + 1}",
+                        "remove or rename one of them",
+                    )
                     continue
                 first_seen[key] = key_node
                 result[key] = self.convert(value_node, (*path, key))
@@ -220,7 +242,13 @@ def _control_characters(text: str, display_path: str, problems: Problems) -> boo
             break
         found = True
         line, column = _line_column(text, match.start())
-        problems.add(display_path, line, column, f"control character U+{ord(match.group(0)):04X} in the data file", "delete it; the data file is plain UTF-8 text")
+        problems.add(
+            display_path,
+            line,
+            column,
+            f"control character U+{ord(match.group(0)):04X} in the data file",
+            "delete it; the data file is plain UTF-8 text",
+        )
     return found
 
 
@@ -229,14 +257,18 @@ def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData 
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        problems.add(display_path, None, None, "data file not found", "create it or fix extra.briefing.data in mkdocs.yml")
+        problems.add(
+            display_path, None, None, "data file not found", "create it or fix extra.briefing.data in mkdocs.yml"
+        )
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        problems.add(display_path, line, column, f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", "save the file as UTF-8")
+        problems.add(
+            display_path, line, column, f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", "save the file as UTF-8"
+        )
         return None
     text = text.removeprefix("\ufeff")
     if _control_characters(text, display_path, problems):
@@ -251,13 +283,25 @@ def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData 
         data = converter.convert(node, ())
     except LimitError as error:
         mark = error.problem_mark
-        problems.add(display_path, mark.line + 1 if mark else None, mark.column + 1 if mark else None, f"{error.problem}", "the data file needs no more than a few levels")
+        problems.add(
+            display_path,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+            f"{error.problem}",
+            "the data file needs no more than a few levels",
+        )
         return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        problems.add(display_path, line, column, f"YAML syntax error: {error.problem or error}", "check indentation, colons and quotes")
+        syntax_line = mark.line + 1 if mark else None
+        syntax_column = mark.column + 1 if mark else None
+        problems.add(
+            display_path,
+            syntax_line,
+            syntax_column,
+            f"YAML syntax error: {error.problem or error}",
+            "check indentation, colons and quotes",
+        )
         return None
     except yaml.YAMLError as error:
         problems.add(display_path, None, None, f"YAML error: {error}")
@@ -269,7 +313,20 @@ def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData 
         uses.setdefault(anchor, []).append(mark)
     for anchor, marks in uses.items():
         more = f" (and {len(marks) - 1} more use(s))" if len(marks) > 1 else ""
-        problems.add(display_path, marks[0].line + 1, marks[0].column + 1, f"alias *{anchor}: anchors and aliases are not allowed in the data file{more}", "write the value out in full where it is used")
+        problems.add(
+            display_path,
+            marks[0].line + 1,
+            marks[0].column + 1,
+            f"alias *{anchor}: anchors and aliases are not allowed in the data file{more}",
+            "write the value out in full where it is used",
+        )
     if loader.aliases:
         return None
-    return LocatedData(data=data, locations=converter.locations, display_path=display_path, text=text, spans=converter.spans, refused=converter.refused)
+    return LocatedData(
+        data=data,
+        locations=converter.locations,
+        display_path=display_path,
+        text=text,
+        spans=converter.spans,
+        refused=converter.refused,
+    )

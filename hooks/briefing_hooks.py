@@ -43,14 +43,14 @@ def on_startup(command: str, dirty: bool) -> None:  # noqa: ARG001 - MkDocs' sig
         serve_log.propagate = False
 
 
-def context_for(config: MkDocsConfig):  # noqa: ANN201 - briefing.site.BuildContext, imported late on purpose
+def context_for(config: MkDocsConfig):  # briefing.site.BuildContext, imported late on purpose
     """The build's context, from the engine's current code (imported here, after stale modules are forgotten)."""
     from briefing.site import context_for as current
 
     return current(config)
 
 
-def problem_page(problems):  # noqa: ANN001, ANN201 - see briefing.problems.problem_page
+def problem_page(problems):  # see briefing.problems.problem_page
     from briefing.problems import problem_page as current
 
     return current(problems)

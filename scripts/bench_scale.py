@@ -34,7 +34,9 @@ def html_build(workdir: Path, name: str, figures: int, pages: int, refs: int) ->
     bench.FIGURES = figures
     config_file, _ = bench.make_projects(workdir / name, pages, refs)
     seconds, peak = bench.timed_build(config_file)
-    print(f"| {name} | {figures} figure(s), {pages} page(s) x {refs} reference(s) | HTML build {seconds:.1f} s | peak {peak:.0f} MiB |")
+    print(
+        f"| {name} | {figures} figure(s), {pages} page(s) x {refs} reference(s) | HTML build {seconds:.1f} s | peak {peak:.0f} MiB |"
+    )
     return config_file
 
 
@@ -49,9 +51,14 @@ def pdf_build(config_file: Path, name: str) -> None:
         "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    result = subprocess.run([sys.executable, "-c", child, str(config_file.parent), config["site_dir"]],
-                            cwd=config_file.parent, capture_output=True, text=True, check=False,
-                            env={"PYTHONPATH": str(config_file.parent), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-c", child, str(config_file.parent), config["site_dir"]],
+        cwd=config_file.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(config_file.parent), "PATH": "/usr/bin:/bin"},
+    )
     if result.returncode != 0:
         print(f"| {name} | PDF failed: {result.stderr.strip().splitlines()[-1:]} |")
         return
@@ -74,8 +81,10 @@ def quote_search(workdir: Path, quotes: int = 300, source_bytes: int = 2_000_000
     seconds = time.perf_counter() - start
     assert not loaded.problems, loaded.problems.report()
     size = len(body.encode()) / 1e6
-    print(f"| quote search | {quotes} quotes against a {size:.1f} MB source | load and check {seconds:.2f} s | "
-          f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB |")
+    print(
+        f"| quote search | {quotes} quotes against a {size:.1f} MB source | load and check {seconds:.2f} s | "
+        f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB |"
+    )
 
 
 def main() -> int:

@@ -56,10 +56,18 @@ def test_a_killed_build_leaves_a_folder_the_next_build_removes(project: Path) ->
     left = [name for name in staging_folders(project) if name.startswith(".site-build-")]
     assert left, "a kill -9 leaves the staging folder"
     as_folders = [name + "/" for name in left]
-    ignored = subprocess.run(["git", "check-ignore", "--no-index", *as_folders], cwd=ROOT, capture_output=True, text=True)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", *as_folders], cwd=ROOT, capture_output=True, text=True
+    )
     assert ignored.returncode == 0 and set(ignored.stdout.split()) == set(as_folders), "git ignores staging folders"
     time.sleep(0.5)
-    busy = [line for line in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines() if left[0] in line]
+    busy = [
+        line
+        for line in subprocess.run(
+            ["ps", "-eo", "args"], capture_output=True, text=True, check=False
+        ).stdout.splitlines()
+        if left[0] in line
+    ]
     assert busy == [], f"the MkDocs child died with its publisher: {busy}"
     assert publisher.publish(project, project / "site", NO_STEPS) == 0
     assert staging_folders(project) == []
@@ -126,13 +134,15 @@ def test_site_exists_at_every_moment_of_the_swap(tmp_path: Path) -> None:
     assert publisher.exchange(tmp_path / "site", tmp_path / "site") or sys.platform != "linux"
 
 
-def test_old_site_that_cannot_be_removed_is_reported_exactly(project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_old_site_that_cannot_be_removed_is_reported_exactly(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = project / "site"
     assert publisher.publish(project, site, NO_STEPS) == 0
     (site / "old-marker.txt").write_text("old")
     real_rmtree = publisher.shutil.rmtree
 
-    def rmtree(path, *args, **kwargs):  # noqa: ANN001, ANN202
+    def rmtree(path, *args, **kwargs):
         if (Path(path) / "old-marker.txt").exists() and not kwargs.get("ignore_errors"):
             raise PermissionError(13, "Permission denied", str(Path(path) / "old-marker.txt"))
         return real_rmtree(path, *args, **kwargs)
@@ -152,7 +162,10 @@ def test_old_site_that_cannot_be_removed_is_reported_exactly(project: Path, monk
 def test_no_place_to_write_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "briefing.publish", "--project", str(ROOT), "--site", "/proc/briefing-no-such/site"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -164,7 +177,7 @@ def test_build_date_comes_from_the_data_model(project: Path) -> None:
     data_file = project / "data" / "briefing.yml"
     text = data_file.read_text(encoding="utf-8")
     data_file.write_text(text.replace("  updated: 2026-11-27", "  updated: '2026-11-27'", 1), encoding="utf-8")
-    expected = int(dt.datetime(2026, 11, 27, tzinfo=dt.timezone.utc).timestamp())
+    expected = int(dt.datetime(2026, 11, 27, tzinfo=dt.UTC).timestamp())
     assert Project.load(project).updated_epoch() == str(expected)
     data_file.write_text(text.replace("  updated: 2026-11-27", "  updated: 2026-02-30", 1), encoding="utf-8")
     assert Project.load(project).updated_epoch() is None  # no exception; the build reports the located problem

@@ -15,7 +15,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-
 from tests.conftest import copy_project
 
 
@@ -30,7 +29,16 @@ class Server:
         self.port = free_port()
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", f"127.0.0.1:{self.port}", "--livereload"],
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "--strict",
+                "--dev-addr",
+                f"127.0.0.1:{self.port}",
+                "--livereload",
+            ],
             cwd=project,
             env={**os.environ, "PYTHONPATH": str(project)},
             stdout=log.open("w"),
@@ -42,7 +50,9 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def get(self, path: str) -> str:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/briefings/xi-russia-2023/{path}", timeout=10) as response:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{self.port}/briefings/xi-russia-2023/{path}", timeout=10
+        ) as response:
             return response.read().decode("utf-8")
 
     def wait_for_output(self, text: str, after: int, timeout: float = 120) -> None:
@@ -74,9 +84,15 @@ def test_serve_survives_page_errors_and_reloads_our_python(tmp_path: Path) -> No
         page.write_text(broken, encoding="utf-8")
         line = broken.splitlines().index("{{ figure() }}") + 1
         server.wait_for_output(f"docs/about.md:{line}: figure(): missing a required argument: 'figure_id'", mark)
-        assert f"docs/about.md:{line + 2}: figure(): 'figure_id' must be text in quotes, got 123" in server.output()[mark:]
+        assert (
+            f"docs/about.md:{line + 2}: figure(): 'figure_id' must be text in quotes, got 123" in server.output()[mark:]
+        )
 
-        escape = good.replace("## How to cite\n", "## How to cite\n\n{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}\n", 1)
+        escape = good.replace(
+            "## How to cite\n",
+            "## How to cite\n\n{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}\n",
+            1,
+        )
         mark = len(server.output())
         page.write_text(escape, encoding="utf-8")
         server.wait_for_output("unknown macro or name 'cycler'", mark)
@@ -95,7 +111,9 @@ def test_serve_survives_page_errors_and_reloads_our_python(tmp_path: Path) -> No
         time.sleep(1.1)  # a later modification time than the import
         formatting.write_text(code.replace('" cubic metres"', '" cubic metres of gas"'), encoding="utf-8")
         server.wait_for_output("formatting.py changed; its code is reloaded", mark)
-        server.wait_for_output("Reloading browsers", server.output().index("formatting.py changed; its code is reloaded"))
+        server.wait_for_output(
+            "Reloading browsers", server.output().index("formatting.py changed; its code is reloaded")
+        )
         assert "cubic metres of gas" in server.get("energy/")
     finally:
         server.stop()

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 
 ATTACK = "alert(document.domain)"
 GLOSSARY = (
-    f'United Nations [Read more](javascript:{ATTACK}) {{: onclick={ATTACK} }} '
+    f"United Nations [Read more](javascript:{ATTACK}) {{: onclick={ATTACK} }} "
     f'" onmouseover="{ATTACK}" BRIEFINGMACROX BRIEFINGMACRO999X *[UN]: x'
 )
 LABEL = f"Meetings between Putin and Xi [x](javascript:{ATTACK}) {{{{ cycler.__init__ }}}} *bold*"
@@ -71,7 +71,9 @@ def test_no_built_file_carries_a_script_link_or_outside_content(hostile_site: Pa
         assert harmful_output(html) == [], path
         root = lxml.html.document_fromstring(html)
         for element in root.iter("a", "area"):
-            assert not (element.get("href") or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")), path
+            assert not (element.get("href") or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")), (
+                path
+            )
         assert not re.search(r"BRIEFINGMACRO[0-9a-f]{16}N\d+X", html), f"an unreplaced token in {path}"
     for path in hostile_site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".json", ".csv", ".txt", ".bib", ".xml", ".svg"}:
@@ -85,9 +87,15 @@ def test_no_built_file_carries_a_script_link_or_outside_content(hostile_site: Pa
 
 def test_hostile_text_shows_as_typed(hostile_site: Path) -> None:
     diplomacy = (hostile_site / page_path("diplomacy.md") / "index.html").read_text(encoding="utf-8")
-    titles = [element.get("title") for element in lxml.html.document_fromstring(diplomacy).iter("abbr") if element.text == "UN"]
+    titles = [
+        element.get("title")
+        for element in lxml.html.document_fromstring(diplomacy).iter("abbr")
+        if element.text == "UN"
+    ]
     assert titles and all(title == GLOSSARY for title in titles), titles
-    people = lxml.html.document_fromstring((hostile_site / page_path("people.md") / "index.html").read_text(encoding="utf-8"))
+    people = lxml.html.document_fromstring(
+        (hostile_site / page_path("people.md") / "index.html").read_text(encoding="utf-8")
+    )
     assert ROLE in people.text_content()
 
 
@@ -107,7 +115,7 @@ def test_pdf_links_are_https_only(hostile_site: Path) -> None:
     assert "root:x:0:0" not in text
 
 
-def test_nothing_runs_in_chromium_without_csp(hostile_site: Path, browser) -> None:  # noqa: ANN001
+def test_nothing_runs_in_chromium_without_csp(hostile_site: Path, browser) -> None:
     handler = functools.partial(QuietHandler, directory=str(hostile_site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

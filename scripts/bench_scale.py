@@ -33,6 +33,10 @@ from briefing.data import load_briefing  # noqa: E402
 def html_build(workdir: Path, name: str, figures: int, pages: int, refs: int) -> Path:
     bench.FIGURES = figures
     config_file, _ = bench.make_projects(workdir / name, pages, refs)
+    (config_file.parent / "docs" / "index.md").write_text(
+        "---\ntitle: Home\ndescription: Synthetic briefing for the scale benchmark.\nsummary: x\n---\n\n# Synthetic briefing\n",
+        encoding="utf-8",
+    )
     seconds, peak = bench.timed_build(config_file)
     print(
         f"| {name} | {figures} figure(s), {pages} page(s) x {refs} reference(s) | HTML build {seconds:.1f} s | peak {peak:.0f} MiB |"

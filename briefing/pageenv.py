@@ -11,7 +11,10 @@ with a :class:`PageEnvironment`:
 - a :class:`jinja2.sandbox.SandboxedEnvironment`: no attribute starting with
   ``_``, no unsafe methods, so no way from a value to Python internals;
 - its only globals are the briefing's macros (no ``cycler``, ``range``,
-  ``config``, ``environment``, ``page`` or other variables of mkdocs-macros);
+  ``config``, ``environment``, ``page`` or other variables of mkdocs-macros),
+  and they are the only things a page can call: no string methods
+  (``'a'.ljust(10**9)``), no filters, no arithmetic (``'a' * 10**10``), so a
+  page cannot exhaust the build machine's memory either;
 - no loader: ``{% include %}``, ``{% import %}`` and ``{% extends %}`` fail;
 - every error while rendering a page becomes a problem located at the page's
   ``file:line`` (:class:`PageTemplate`), never an exit.
@@ -24,6 +27,7 @@ from types import TracebackType
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, StrictUndefined, Template, TemplateNotFound, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE_FILENAME = "<template>"
@@ -62,16 +66,33 @@ class PageTemplate(Template):
             return FAILED_PAGE_TEXT
 
 
+ARITHMETIC = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+_ARITHMETIC_NODES = (nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow)
+
+
 class PageEnvironment(SandboxedEnvironment):
-    """Jinja's sandbox with the briefing's macros as its only globals."""
+    """Jinja's sandbox with the briefing's macros as its only globals and the only callables."""
 
     template_class = PageTemplate
+    intercepted_binops = ARITHMETIC
 
     def __init__(self, macros: Mapping[str, Callable[..., Any]], on_error: ErrorHandler, **options: Any) -> None:
         super().__init__(loader=NoIncludes(), undefined=StrictUndefined, autoescape=False, **options)
         self.globals.clear()
         self.globals.update(macros)
+        self.filters.clear()
+        self.macro_functions = frozenset(id(function) for function in macros.values())
         self.on_error = on_error
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        if id(__obj) not in __self.macro_functions:
+            raise SecurityError(
+                f"{getattr(__obj, '__name__', type(__obj).__name__)!s} cannot be called from a page; only the briefing's macros can"
+            )
+        return __obj(*args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        raise SecurityError(f"arithmetic ({operator}) is not available in pages; numbers come from the data file")
 
 
 def template_problems(environment: Environment, source: str, known: Mapping[str, object]) -> list[tuple[int, str, str]]:
@@ -83,10 +104,26 @@ def template_problems(environment: Environment, source: str, known: Mapping[str,
     tree = environment.parse(source)
     assigned = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
     found: list[tuple[int, str, str]] = []
-    for node in tree.find_all(
-        (nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
-    ):
-        if isinstance(node, nodes.Name):
+    kinds = (nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Call, *_ARITHMETIC_NODES)
+    for node in tree.find_all((*kinds, nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        if isinstance(node, _ARITHMETIC_NODES):
+            found.append(
+                (
+                    node.lineno,
+                    f"arithmetic ({node.operator}) is not available in pages",
+                    "take every number from the data file with a macro",
+                )
+            )
+        elif isinstance(node, nodes.Call):
+            if not (isinstance(node.node, nodes.Name) and node.node.name in known):
+                found.append(
+                    (
+                        node.lineno,
+                        "only the briefing's macros can be called in a page",
+                        "write {{ figure('id') }} and the like; see README, The macros",
+                    )
+                )
+        elif isinstance(node, nodes.Name):
             if node.ctx == "load" and node.name not in known and node.name not in assigned:
                 found.append((node.lineno, f"unknown macro or name '{node.name}'", _known_hint(node.name, known)))
         elif isinstance(node, nodes.Getattr):

@@ -37,6 +37,10 @@ def html_build(workdir: Path, name: str, figures: int, pages: int, refs: int) ->
         "---\ntitle: Home\ndescription: Synthetic briefing for the scale benchmark.\nsummary: x\n---\n\n# Synthetic briefing\n",
         encoding="utf-8",
     )
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    pages_in_order = sorted(path.name for path in (config_file.parent / "docs").glob("*.md") if path.name != "index.md")
+    config["nav"] = ["index.md", *pages_in_order]  # the PDF takes its chapters from the nav
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     seconds, peak = bench.timed_build(config_file)
     print(
         f"| {name} | {figures} figure(s), {pages} page(s) x {refs} reference(s) | HTML build {seconds:.1f} s | peak {peak:.0f} MiB |"

@@ -9,7 +9,9 @@ position of the first offending character, what escaping cannot make harmless:
 - control characters (NUL, ESC, ...), which terminals and PDF readers act on;
 - bidi controls (U+202E RIGHT-TO-LEFT OVERRIDE, ...) and zero-width characters,
   which make text read differently from what it says ("Trojan Source");
-- line and paragraph separators, which break JSON and JavaScript strings.
+- line and paragraph separators, which break JSON and JavaScript strings;
+- a leading ``=``, ``+``, ``-`` or ``@``, which spreadsheets run as a formula
+  when they open ``figures.csv`` ("CSV injection").
 
 Links are ``https:`` only: no ``javascript:``, ``data:`` or ``file:`` in front of
 a reader. Text is normalised to NFC so that the same words are the same bytes.
@@ -29,6 +31,7 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u034f")
 SEPARATORS = frozenset("\u2028\u2029")
 ALLOWED_CONTROLS = frozenset("\n\t")
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,12 @@ def text_fault(text: str, *, single_line: bool = False) -> TextFault | None:
             return TextFault(
                 offset, character, f"contains the control character {_describe(character)} at character {offset + 1}"
             )
+    if text.startswith(FORMULA_STARTS):
+        return TextFault(
+            0,
+            text[0],
+            f"starts with '{text[0]}', which spreadsheets run as a formula when they open the CSV downloads; reword it",
+        )
     if tag := MARKUP.search(text):
         return TextFault(
             tag.start(),

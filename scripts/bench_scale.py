@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,7 @@ def html_build(workdir: Path, name: str, figures: int, pages: int, refs: int) ->
         "---\ntitle: Home\ndescription: Synthetic briefing for the scale benchmark.\nsummary: x\n---\n\n# Synthetic briefing\n",
         encoding="utf-8",
     )
+    shutil.copytree(ROOT / "docs" / "assets" / "fonts", config_file.parent / "docs" / "assets" / "fonts")
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     pages_in_order = sorted(path.name for path in (config_file.parent / "docs").glob("*.md") if path.name != "index.md")
     config["nav"] = ["index.md", *pages_in_order]  # the PDF takes its chapters from the nav

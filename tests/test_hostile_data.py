@@ -250,6 +250,12 @@ CASES = [
         ('    label: "Xi', 5),
     ),
     (
+        "spreadsheet formula in a label",
+        replace_once(TERM_LABEL, "    label: '=HYPERLINK(\"https://evil.example\",\"Xi\")'"),
+        "label: starts with '=', which spreadsheets run as a formula",
+        ("    label: '=HYPERLINK", 13),
+    ),
+    (
         "line separator in a label",
         replace_once(TERM_LABEL, '    label: "Xi\'s\\Lpresidential term"'),
         "contains the separator U+2028 LINE SEPARATOR at character 5",

@@ -230,7 +230,9 @@ def set_notes(article: HtmlElement) -> int:
             note.heads.append(_label_and_period(tip))
             _insert_after_phrase(figure, tip, ends_with_digit)
             continue
-        note.heads.append(_label_and_period(tip))
+        head = _label_and_period(tip)
+        if head not in note.heads:  # a figure referenced again is named once
+            note.heads.append(head)
         _add_remarks(note, tip)
         reference = lxml_html.Element("a")
         reference.set("class", "fig__noteref")

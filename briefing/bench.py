@@ -25,6 +25,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -45,7 +46,7 @@ CHILD = (
 FIGURES = 40
 
 
-def synthetic_data(figure_count: int) -> tuple[dict, str]:
+def synthetic_data(figure_count: int) -> tuple[dict[str, Any], str]:
     """A data file of ``figure_count`` figures and the source text that states them."""
     sentences = []
     figures = {}
@@ -196,7 +197,8 @@ def free_port() -> int:
     """A TCP port nobody listens on."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def edit_to_page_seconds() -> float:
@@ -253,7 +255,7 @@ def real_briefing() -> dict[str, float]:
         subprocess.run([sys.executable, "-m", "briefing.publish", "--site", str(site)], cwd=ROOT, env=env,
                        check=True, capture_output=True)
         figures["make build (HTML + PDF) s"] = time.perf_counter() - start
-        if (ROOT / "briefing" / "pdf.py").exists():
+        if (ROOT / "briefing" / "pdf" / "__init__.py").exists():
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "briefing.pdf", "--site", str(site)], cwd=ROOT, env=env,
                            check=True, capture_output=True)

@@ -3,7 +3,7 @@
 The site's markup is made for a screen: a figure's evidence opens beside it,
 a table's header row may be empty, an address may break anywhere. Paper
 needs other things, decided here on the already cleaned article of one
-chapter (``briefing/pdf.py`` calls these in order) so that the print
+chapter (``briefing/pdf/chapters.py`` calls these in order) so that the print
 stylesheet only lays out:
 
 * **Notes.** Each figure's evidence becomes a footnote. One source sentence

@@ -31,8 +31,9 @@ from markupsafe import Markup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing import pdf as briefing_pdf
-from briefing.project import Project
+from briefing import pdf as briefing_pdf  # noqa: E402
+from briefing.navigation import NavEntry  # noqa: E402
+from briefing.project import Project  # noqa: E402
 
 # One synthetic chapter, in the markup the site's templates produce (briefing/templates/figure.html).
 CHAPTER = Environment(autoescape=True, undefined=StrictUndefined).from_string("""\
@@ -71,14 +72,14 @@ SENTENCE = ("The article describes relations between the two countries as reachi
 QUOTE = "Last year trade turnover between the two countries reached a record, very close to the goal set for 2024."
 
 
-def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[briefing_pdf.NavPage]]:
+def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[NavEntry]]:
     """A built site of ``chapters`` pages plus a sources page, and its nav."""
     site = root / "site"
     shutil.copytree(ROOT / "docs" / "assets" / "fonts", site / "assets" / "fonts")
     pages = []
     for n in range(1, chapters + 1):
         def fig(k: int, value: str, label: str, n: int = n) -> Markup:
-            return Markup(TIP.render(n=n, k=k, value=value, label=label, quote=QUOTE))
+            return Markup(TIP.render(n=n, k=k, value=value, label=label, quote=QUOTE))  # noqa: S704 - our autoescaped template
 
         name = f"chapter-{n:03d}"
         following = f"chapter-{n + 1:03d}" if n < chapters else "chapter-001"
@@ -86,12 +87,12 @@ def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[briefing_pdf.N
         (site / name / "index.html").write_text(
             CHAPTER.render(n=n, topic="Trade and energy", sentence=SENTENCE, fig=fig, next=following),
             encoding="utf-8")
-        pages.append(briefing_pdf.NavPage(f"{name}.md", f"Part {(n - 1) // 10 + 1}"))
+        pages.append(NavEntry(f"Part {(n - 1) // 10 + 1}", f"Chapter {n}", f"{name}.md"))
     (site / "sources").mkdir()
     (site / "sources" / "index.html").write_text(
         '<html lang="en"><body><article class="md-content__inner"><h1 id="sources">Sources</h1>'
         '<p id="source-one">The Source, March 2023.</p></article></body></html>', encoding="utf-8")
-    pages.append(briefing_pdf.NavPage("sources.md", "Reference"))
+    pages.append(NavEntry("Reference", "Sources", "sources.md"))
     return site, pages
 
 
@@ -111,7 +112,11 @@ def main() -> int:
     parser.add_argument("--untagged", action="store_true", help="synthetic PDF without structure tags, to see their cost")
     parser.add_argument("--keep", type=Path, help="copy the two PDFs into this folder, to look at them")
     args = parser.parse_args()
-    os.environ.setdefault("SOURCE_DATE_EPOCH", Project.load(ROOT).updated_epoch())
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        epoch = Project.load(ROOT).updated_epoch()
+        if epoch is None:
+            parser.error("the data file has no valid meta.updated date; run make build to see why")
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     created = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)

@@ -24,6 +24,7 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from briefing import pdf as briefing_pdf
+from briefing.navigation import NavEntry
 from briefing.project import Project
 from briefing.publish import publish
 from tests import pdf_geometry
@@ -572,7 +573,7 @@ COVER = briefing_pdf.Cover(title="T", subtitle="S", as_of="1 March 2023", versio
 def render_small(site: Path) -> briefing_pdf.PdfReport:
     import datetime as dt
 
-    markup = briefing_pdf.assemble(site, [briefing_pdf.NavPage("index.md", None)], COVER,
+    markup = briefing_pdf.assemble(site, [NavEntry(None, "Home", "index.md")], COVER,
                                    dt.datetime(2023, 3, 1, tzinfo=dt.UTC))
     return briefing_pdf.render(markup, site, site / PDF_PATH)
 
@@ -644,7 +645,7 @@ def test_chapter_ids_are_prefixed_and_references_follow(tmp_path: Path) -> None:
                                 '<text font-family="DejaVu Sans" x="1" y="9">t</text></svg>')
     import datetime as dt
 
-    markup = briefing_pdf.assemble(site, [briefing_pdf.NavPage("index.md", None)], COVER,
+    markup = briefing_pdf.assemble(site, [NavEntry(None, "Home", "index.md")], COVER,
                                    dt.datetime(2023, 3, 1, tzinfo=dt.UTC))
     assert 'id="home--a"' in markup and 'aria-describedby="home--b"' in markup
     assert 'url(#home--c)' in markup and 'id="home--c"' in markup

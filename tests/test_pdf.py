@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import html
+import logging
 import os
 import re
 import shutil
@@ -526,6 +527,17 @@ def test_cli_regenerates_the_same_bytes(site: Path, pdf_bytes: bytes, tmp_path: 
         cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
     assert output.read_bytes() == pdf_bytes
+    assert completed.stderr.strip().splitlines()[-1].startswith(f"PDF written: {output} (")
+
+
+def test_problems_go_to_the_briefing_logger(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The command reports through ``logging.getLogger("briefing")``, not print(); stdout stays empty."""
+    with caplog.at_level(logging.INFO, logger="briefing"):
+        assert briefing_pdf.main(["--site", str(tmp_path), "--project", str(ROOT)]) == 1
+    assert [(record.name, record.levelno) for record in caplog.records] == [("briefing", logging.ERROR)]
+    assert f"{tmp_path} is not a built site (no index.html)" in caplog.records[0].getMessage()
+    assert capsys.readouterr().out == ""
 
 
 def test_two_builds_give_identical_bytes(pdf_bytes: bytes, tmp_path: Path) -> None:

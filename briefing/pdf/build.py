@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefing.downloads import PDF_PATH
@@ -55,14 +57,21 @@ def write_site_pdf(project_dir: Path, site_dir: Path) -> None:
     report_result(build_pdf(project_dir, site_dir), PDF_PATH)
 
 
-def _log_to_terminal() -> None:
-    """For the command line: the ``briefing`` logger's messages on stderr, as plain lines."""
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        log.addHandler(handler)
-    if log.level == logging.NOTSET or log.level > logging.INFO:
+@contextmanager
+def _logging_to_terminal() -> Iterator[None]:
+    """For the command line: the ``briefing`` logger's messages on stderr as plain lines, while it runs."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setLevel(logging.INFO)
+    level = log.level
+    log.addHandler(handler)
+    if level == logging.NOTSET or level > logging.INFO:
         log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,14 +82,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", help=f"where to write the PDF (default: SITE/{PDF_PATH})")
     parser.add_argument("--html", help="also write the assembled HTML here, to inspect it")
     args = parser.parse_args(argv)
-    _log_to_terminal()
     project_dir = Path(args.project).resolve()
     site_dir = Path(args.site).resolve()
     output = Path(args.output).resolve() if args.output else site_dir / PDF_PATH
-    try:
-        report = build_pdf(project_dir, site_dir, output, Path(args.html) if args.html else None)
-    except PdfError as error:
-        log.error("%s", error)
-        return 1
-    report_result(report, report.path)
+    with _logging_to_terminal():
+        try:
+            report = build_pdf(project_dir, site_dir, output, Path(args.html) if args.html else None)
+        except PdfError as error:
+            log.error("%s", error)
+            return 1
+        report_result(report, report.path)
     return 0

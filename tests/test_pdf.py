@@ -26,6 +26,7 @@ from pypdf import PdfReader
 
 from briefing import pdf as briefing_pdf
 from briefing.navigation import NavEntry
+from briefing.pdf import rendering as pdf_rendering
 from briefing.project import Project
 from briefing.publish import publish
 from tests import pdf_geometry
@@ -673,7 +674,7 @@ def test_cached_page_references_give_the_same_bytes(tmp_path: Path, monkeypatch:
     paragraphs = "".join(f"<h2 id='s{n}'>Section {n}</h2><p>{'Words on a page. ' * 80}</p>" for n in range(12))
     site = small_site(tmp_path, paragraphs)
     cached = render_small(site).path.read_bytes()
-    monkeypatch.setattr(briefing_pdf, "_page_references_cached", contextlib.nullcontext)
+    monkeypatch.setattr(pdf_rendering, "_page_references_cached", contextlib.nullcontext)
     assert len(PdfReader(site / PDF_PATH).pages) > 4
     assert render_small(site).path.read_bytes() == cached
 

@@ -10,7 +10,8 @@ list and an inline SVG chart, rendered by the same code
 (:func:`briefing.pdf.assemble` and :func:`briefing.pdf.render`). Not a test:
 it prints numbers to compare between changes. Each line gives the wall time
 and the CPU time of the same run: on a shared machine the CPU time is the
-steadier figure.
+steadier figure. The peak resident memory is the process's so far: the
+synthetic line's covers both renderings.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -101,7 +103,8 @@ def report(name: str, seconds: list[tuple[float, float]], result: briefing_pdf.P
     wall, cpu = min(seconds)
     print(f"{name:<28} {result.pages:>5} pages  {result.size / 1024:>8.1f} KiB  "
           f"{wall:>7.2f} s (best of {len(seconds)}, CPU {cpu:.2f} s)  {wall / result.pages * 1000:>6.1f} ms/page  "
-          f"CPU {cpu / result.pages * 1000:>6.1f} ms/page")
+          f"CPU {cpu / result.pages * 1000:>6.1f} ms/page  "
+          f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (process so far)")
 
 
 def main() -> int:

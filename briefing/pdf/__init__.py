@@ -42,7 +42,22 @@ from briefing.pdf.project import Cover, load_cover, nav_pages, read_config, sour
 from briefing.pdf.rendering import PdfReport, foreign_fonts, pdf_font_names, render
 
 __all__ = [
-    "Chapter", "Cover", "Part", "PdfError", "PdfReport", "SiteOnlyFetcher", "assemble", "build_pdf",
-    "foreign_fonts", "load_cover", "main", "nav_pages", "opening_parts", "pdf_font_names", "read_config",
-    "render", "source_date", "write_site_pdf",
+    "Chapter",
+    "Cover",
+    "Part",
+    "PdfError",
+    "PdfReport",
+    "SiteOnlyFetcher",
+    "assemble",
+    "build_pdf",
+    "foreign_fonts",
+    "load_cover",
+    "main",
+    "nav_pages",
+    "opening_parts",
+    "pdf_font_names",
+    "read_config",
+    "render",
+    "source_date",
+    "write_site_pdf",
 ]

@@ -21,8 +21,9 @@ from briefing.pdf.rendering import PdfReport, render
 log = logging.getLogger("briefing")
 
 
-def build_pdf(project_dir: Path, site_dir: Path, output: Path | None = None,
-              html_copy: Path | None = None) -> PdfReport:
+def build_pdf(
+    project_dir: Path, site_dir: Path, output: Path | None = None, html_copy: Path | None = None
+) -> PdfReport:
     """Write the PDF of the whole briefing for the site built from ``project_dir`` into ``site_dir``."""
     if not (site_dir / "index.html").is_file():
         raise PdfError(f"PDF: {site_dir} is not a built site (no index.html): build it first (make build)")

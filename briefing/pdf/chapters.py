@@ -37,15 +37,15 @@ NO_PAGE_REFERENCE_CLASSES = ("fig__value", "fig__noteref", "cite", "person")
 
 # What the site shows only on screen: (tag, class) pairs, "" meaning any tag or no class needed.
 SCREEN_ONLY: tuple[tuple[str, str], ...] = (
-    ("a", "headerlink"),           # the pilcrow permalinks
-    ("a", "md-content__button"),   # edit and view-source buttons
-    ("aside", "page-meta"),        # per-page footer: dates and the PDF link; the cover says it once
-    ("", "md-source-file"),        # git revision dates
+    ("a", "headerlink"),  # the pilcrow permalinks
+    ("a", "md-content__button"),  # edit and view-source buttons
+    ("aside", "page-meta"),  # per-page footer: dates and the PDF link; the cover says it once
+    ("", "md-source-file"),  # git revision dates
     ("", "md-feedback"),
-    ("", "screen-only"),           # wording for a screen ("point at a figure"); .print-only says it for paper
-    ("", "fig__links"),            # a figure popover's links to its source and Key figures entry
-    ("", "chart__downloads"),      # a chart's files and its data table: the chart is what is read in print,
-    ("", "chart__data"),           # and Key figures lists every value with its source
+    ("", "screen-only"),  # wording for a screen ("point at a figure"); .print-only says it for paper
+    ("", "fig__links"),  # a figure popover's links to its source and Key figures entry
+    ("", "chart__downloads"),  # a chart's files and its data table: the chart is what is read in print,
+    ("", "chart__data"),  # and Key figures lists every value with its source
     ("nav", "md-tags"),
     ("form", ""),
     ("button", ""),
@@ -71,8 +71,19 @@ RESOURCE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 # Attributes holding space-separated id references.
 ID_REFERENCE_ATTRIBUTES = (
-    "aria-describedby", "aria-labelledby", "aria-controls", "aria-owns", "aria-details",
-    "aria-errormessage", "aria-flowto", "aria-activedescendant", "for", "headers", "form", "list", "itemref",
+    "aria-describedby",
+    "aria-labelledby",
+    "aria-controls",
+    "aria-owns",
+    "aria-details",
+    "aria-errormessage",
+    "aria-flowto",
+    "aria-activedescendant",
+    "for",
+    "headers",
+    "form",
+    "list",
+    "itemref",
 )
 URL_REFERENCE = re.compile(r"""url\(\s*(['"]?)#([^'")\s]+)\1\s*\)""")
 # Inline SVG (the charts) names its own fonts; in the PDF its text is set in the bundled family.
@@ -99,8 +110,6 @@ class Part:
 
     title: str | None
     chapters: list[Chapter] = field(default_factory=list)
-
-
 
 
 def chapter_slug(url: str) -> str:
@@ -146,9 +155,10 @@ class ChapterBuilder:
         document = lxml_html.document_fromstring(path.read_text(encoding="utf-8"))
         self.lang = self.lang or document.get("lang", "")
         articles = document.xpath(
-            '//article[contains(concat(" ", normalize-space(@class), " "), " md-content__inner ")]')
+            '//article[contains(concat(" ", normalize-space(@class), " "), " md-content__inner ")]'
+        )
         if not articles:
-            self.problems.append(f"{self.where(chapter)}: no <article class=\"md-content__inner\"> in the built page")
+            self.problems.append(f'{self.where(chapter)}: no <article class="md-content__inner"> in the built page')
             return
         article = articles[0]
         pdf_markup.figure_values_as_text(article)
@@ -167,7 +177,8 @@ class ChapterBuilder:
         self._reanchor(article, chapter)
         pdf_markup.set_notes(article)
         chapter.body = (article.text or "").strip() + "".join(
-            lxml_html.tostring(child, encoding="unicode", with_tail=True) for child in article)
+            lxml_html.tostring(child, encoding="unicode", with_tail=True) for child in article
+        )
 
     @staticmethod
     def _strip_screen_only(article: lxml_html.HtmlElement) -> None:
@@ -199,7 +210,8 @@ class ChapterBuilder:
                 style = element.text if element.tag == "style" else element.get("style")
                 if style and "font-family" in style:
                     style = FONT_FAMILY_DECLARATION.sub(
-                        lambda match: f"font-family: '{bundled(match.group(1))}'", style)
+                        lambda match: f"font-family: '{bundled(match.group(1))}'", style
+                    )
                     if element.tag == "style":
                         element.text = style
                     else:
@@ -234,11 +246,13 @@ class ChapterBuilder:
                     element.set(name, " ".join(self._anchor(chapter, ref) for ref in element.get(name).split()))
             for name, value in list(element.attrib.items()):
                 if "url(#" in value.replace(" ", ""):
-                    element.set(name, URL_REFERENCE.sub(
-                        lambda match: f"url(#{self._anchor(chapter, match.group(2))})", value))
+                    element.set(
+                        name, URL_REFERENCE.sub(lambda match: f"url(#{self._anchor(chapter, match.group(2))})", value)
+                    )
             if tag == "style" and element.text:
                 element.text = URL_REFERENCE.sub(
-                    lambda match: f"url(#{self._anchor(chapter, match.group(2))})", element.text)
+                    lambda match: f"url(#{self._anchor(chapter, match.group(2))})", element.text
+                )
             for name in RESOURCE_ATTRIBUTES.get(tag, ()):
                 if element.get(name):
                     self._check_resource(chapter, element, name)
@@ -265,15 +279,17 @@ class ChapterBuilder:
                 shown = shown[:117] + "..."
             if resolved is None:
                 self.problems.append(
-                    f"{self.where(chapter)}: <{element.tag} {name}=\"{shown}\"> needs an external resource, "
+                    f'{self.where(chapter)}: <{element.tag} {name}="{shown}"> needs an external resource, '
                     f"{shown}; the PDF is built offline from the site's own files only. "
-                    "Save the file under docs/ and link it with a relative path.")
+                    "Save the file under docs/ and link it with a relative path."
+                )
                 continue
             path, _ = resolved
             if not (self.site_dir / path).is_file():
                 self.problems.append(
-                    f"{self.where(chapter)}: <{element.tag} {name}=\"{shown}\"> needs {path}, "
-                    f"which is not a file of the built site")
+                    f'{self.where(chapter)}: <{element.tag} {name}="{shown}"> needs {path}, '
+                    f"which is not a file of the built site"
+                )
                 continue
             rewritten.append(quote(path))
         if name == "srcset":
@@ -326,7 +342,8 @@ class ChapterBuilder:
         for chapter, href, anchor in self.links:
             if anchor not in known_ids:
                 self.problems.append(
-                    f"{self.where(chapter)}: the link to {href} has no target in the PDF (no element with that id)")
+                    f"{self.where(chapter)}: the link to {href} has no target in the PDF (no element with that id)"
+                )
 
 
 def collect_ids(markup: str) -> set[str]:
@@ -344,8 +361,15 @@ def template_environment() -> Environment:
     )
 
 
-def assemble(site_dir: Path, pages: Sequence[NavEntry], cover: Cover, created: dt.datetime,
-             use_directory_urls: bool = True, docs_dir: str = "docs", fonts_css: Path | None = None) -> str:
+def assemble(
+    site_dir: Path,
+    pages: Sequence[NavEntry],
+    cover: Cover,
+    created: dt.datetime,
+    use_directory_urls: bool = True,
+    docs_dir: str = "docs",
+    fonts_css: Path | None = None,
+) -> str:
     """The whole briefing as one HTML document, ready for WeasyPrint.
 
     ``fonts_css`` is the project's own ``docs/assets/fonts/fonts.css``: the PDF embeds
@@ -371,14 +395,18 @@ def assemble(site_dir: Path, pages: Sequence[NavEntry], cover: Cover, created: d
         parts[-1].chapters.append(chapter)
     for part in opening_parts(parts):
         part.chapters[0].part_start = True
-    markup = template_environment().get_template(TEMPLATE).render(
-        lang=builder.lang or "en",
-        cover=cover,
-        generator=GENERATOR,
-        created=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        stylesheets=[fonts_css.resolve().as_uri()],
-        parts=parts,
-        chapters=chapters,
+    markup = (
+        template_environment()
+        .get_template(TEMPLATE)
+        .render(
+            lang=builder.lang or "en",
+            cover=cover,
+            generator=GENERATOR,
+            created=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            stylesheets=[fonts_css.resolve().as_uri()],
+            parts=parts,
+            chapters=chapters,
+        )
     )
     builder.check_links(collect_ids(markup))
     problems += builder.problems
@@ -402,5 +430,3 @@ def opening_parts(parts: Sequence[Part]) -> list[Part]:
         if part not in opening:
             opening.append(part)
     return opening
-
-

@@ -51,5 +51,3 @@ class SiteOnlyFetcher:
         if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             return None
         return path
-
-

@@ -97,5 +97,3 @@ def source_date(project_dir: Path) -> dt.datetime:
         return dt.datetime.fromtimestamp(int(raw), dt.UTC)
     except ValueError as error:
         raise PdfError(f"PDF: SOURCE_DATE_EPOCH must be whole seconds since 1970, not {raw!r}") from error
-
-

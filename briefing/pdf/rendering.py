@@ -31,7 +31,8 @@ PDF_VARIANT = "pdf/ua-1"
 SVG_PROPERTY_WARNING = re.compile(
     r"^Ignored `(?:fill|stroke|text-anchor|dominant-baseline|alignment-baseline|baseline-shift|clip-path|"
     r"clip-rule|mask|marker|paint-order|stop-color|stop-opacity|vector-effect|shape-rendering|"
-    r"text-rendering|color-interpolation|flood-color|flood-opacity|lighting-color)[a-z-]*:.*unknown property")
+    r"text-rendering|color-interpolation|flood-color|flood-opacity|lighting-color)[a-z-]*:.*unknown property"
+)
 
 
 @dataclass
@@ -159,7 +160,8 @@ def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts
     if fetcher.refused:
         raise PdfError(
             "PDF not written: it needs resources from outside the built site, which the offline build refuses:\n"
-            + "\n".join(f"  {url}" for url in dict.fromkeys(fetcher.refused)))
+            + "\n".join(f"  {url}" for url in dict.fromkeys(fetcher.refused))
+        )
     errors = [message for level, message in collector.messages if level >= logging.ERROR]
     if errors:
         raise PdfError("PDF not written: WeasyPrint reported errors:\n" + "\n".join(f"  {m}" for m in errors))
@@ -167,7 +169,8 @@ def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts
     if foreign:
         raise PdfError(
             "PDF not written: it would embed fonts that are not the bundled ones (a character the bundled "
-            f"fonts lack?): {', '.join(foreign)}")
+            f"fonts lack?): {', '.join(foreign)}"
+        )
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial-{os.getpid()}")  # a failed write leaves the old PDF
     try:
@@ -175,8 +178,11 @@ def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts
         os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)
-    warnings = [message for level, message in collector.messages
-                if level < logging.ERROR and not SVG_PROPERTY_WARNING.match(message)]
+    warnings = [
+        message
+        for level, message in collector.messages
+        if level < logging.ERROR and not SVG_PROPERTY_WARNING.match(message)
+    ]
     return PdfReport(path=output, pages=len(document.pages), size=len(pdf), warnings=warnings)
 
 
@@ -207,5 +213,3 @@ def pdf_font_names(pdf: bytes) -> set[str]:
 def foreign_fonts(pdf: bytes) -> list[str]:
     """Names of fonts in a PDF that are not the bundled families."""
     return sorted(name for name in pdf_font_names(pdf) if not name.startswith(BUNDLED_FONT_PREFIXES))
-
-

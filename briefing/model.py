@@ -68,6 +68,7 @@ class Meta(Strict):
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     as_of: dt.date
     updated: dt.date
+    published: dt.date | None = Field(default=None, description="first publication; shown in every page's byline")
     publisher: str
     author: str
     licence: str

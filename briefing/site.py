@@ -175,11 +175,18 @@ class BuildContext:
         """The glossary as Markdown abbreviation definitions."""
         return self.renderer.abbreviations()
 
-    def finish_page_html(self, src_path: str, html: str) -> str:
-        """Put the macros' markup into a page's HTML, then check the result; return it."""
+    def finish_page_html(self, src_path: str, html: str, meta: Mapping[str, Any] | None = None, canonical_url: str = "") -> str:
+        """Put the macros' markup into a page's HTML, check the result, then add the page head; return it."""
         html = self.renderer.expand(html)
         self.check_page_html(src_path, html)
-        return html
+        if meta is None:
+            return html
+        head = str(self.renderer.page_head(str(meta.get("summary") or ""), canonical_url or ""))
+        title_end = html.find("</h1>")
+        if title_end < 0:
+            return head + html
+        title_end += len("</h1>")
+        return html[:title_end] + head + html[title_end:]
 
     def check_page_html(self, src_path: str, html: str) -> None:
         """Record every hand-typed number in a page's rendered body."""

@@ -30,7 +30,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return context_for(config).finish_page_html(page.file.src_path, html)
+    return context_for(config).finish_page_html(page.file.src_path, html, page.meta, page.canonical_url or "")
 
 
 def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 Environment

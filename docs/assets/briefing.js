@@ -150,6 +150,14 @@
   window.addEventListener("scroll", follow, { passive: true });
   window.addEventListener("resize", follow);
 
+  // Material's drawer and search toggles lose autocomplete="off" (invalid on a checkbox,
+  // hooks/markup_hooks.py): a page restored by Back starts with both closed all the same.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    var toggles = document.querySelectorAll("input.md-toggle[data-md-toggle]");
+    for (var index = 0; index < toggles.length; index += 1) toggles[index].checked = false;
+  });
+
   var buttons = document.querySelectorAll("button[popovertarget]");
   for (var index = 0; index < buttons.length; index += 1) enhance(buttons[index]);
 })();

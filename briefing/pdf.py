@@ -57,7 +57,6 @@ GENERATOR = "MkDocs and WeasyPrint (briefing.pdf)"
 SCREEN_ONLY: tuple[tuple[str, str], ...] = (
     ("a", "headerlink"),           # the pilcrow permalinks
     ("a", "md-content__button"),   # edit and view-source buttons
-    ("aside", "page-meta"),        # per-page footer: dates and the PDF link; the cover says it once
     ("", "page-head__byline"),     # per-page byline and dates: the cover says them once
     ("", "page-head__actions"),    # the PDF and Cite buttons, and the citation popover
     ("", "fig__links"),            # a figure popover's links; the footnote names the source

@@ -102,7 +102,7 @@ class Renderer:
         self.locale = data.meta.locale if data.meta else "en_GB"
         self._charts: dict[str, RenderedChart] = {}
         self._texts: dict[tuple[str, str], str] = {}
-        self._figure_markups: dict[tuple[str, str, str], Markup] = {}
+        self._figure_markups: dict[tuple[str, str, str, str], Markup] = {}
         self.nav_pages: list[PageCard] = []
 
     # -- page bookkeeping ------------------------------------------------
@@ -187,12 +187,13 @@ class Renderer:
     def _figure_markup(self, figure_id: str, style: str) -> Markup:
         self.page.tip_count += 1
         href = self.href("figures", figure_id)
-        key = (figure_id, style, href)
+        is_derived = figure_id in self.data.derived
+        entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
+        source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
+        source_href = self.source_href(entry.source) if source is not None else ""  # type: ignore[union-attr]
+        key = (figure_id, style, href, source_href)
         if key not in self._figure_markups:
-            # Rendered once per figure, style and link; only the tooltip's id differs per use.
-            is_derived = figure_id in self.data.derived
-            entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
-            source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
+            # Rendered once per figure, style and links; only the popover's id differs per use.
             self._figure_markups[key] = self._inline(
                 "figure.html",
                 figure_id=figure_id,
@@ -201,7 +202,7 @@ class Renderer:
                 derived=is_derived,
                 formula=self.formula_text(figure_id) if is_derived else "",
                 source=source,
-                source_href=self.source_href(entry.source) if source is not None else "",  # type: ignore[union-attr]
+                source_href=source_href,
                 href=href,
                 tip_id=TIP_ID_SLOT,
             )

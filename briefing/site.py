@@ -20,12 +20,10 @@ import yaml
 from jinja2 import Environment
 
 from briefing.data import BriefingData, load_briefing
-from briefing.downloads import PDF_PATH
-from briefing.formatting import format_day
 from briefing.navigation import NavEntry, nav_entries
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
 from briefing.problems import Problems, did_you_mean
-from briefing.render import PageCard, Renderer, relative_href
+from briefing.render import PageCard, Renderer
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
 REQUIRED_FRONT_MATTER = ("title", "description", "summary")
@@ -155,21 +153,6 @@ class BuildContext:
                     f"front matter lacks '{name}'",
                     f"add '{name}: ...' between the --- lines at the top ({REQUIRED_FRONT_MATTER_HELP[name]})",
                 )
-
-    def page_footer(self, url: str) -> dict[str, str] | None:
-        """What the theme's footer line shows on the page at ``url``: dates, version, PDF link."""
-        meta = self.data.meta
-        if meta is None:
-            return None
-        locale = meta.locale
-        return {
-            "updated_iso": meta.updated.isoformat(),
-            "updated_text": format_day(meta.updated, "day", locale),
-            "as_of_iso": meta.as_of.isoformat(),
-            "as_of_text": format_day(meta.as_of, "day", locale),
-            "version": meta.version,
-            "pdf_href": relative_href(url, PDF_PATH),
-        }
 
     def abbreviations(self) -> str:
         """The glossary as Markdown abbreviation definitions."""

@@ -1,7 +1,8 @@
 """MkDocs hooks: the briefing engine's checks at the right moments of a build.
 
 - before the macros render a page: note which page it is, check its template syntax;
-- on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
+- on the page's HTML: put the macros' markup in place, look for hand-typed numbers,
+  then add the page head (standfirst, byline, dates, PDF and Cite);
 - before any file is written (``on_env``): check that every data entry is used,
   then report *every* problem of the build at once and stop it.
 """
@@ -42,10 +43,3 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
             log.error(str(problem))
         raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
     return env
-
-
-def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types
-    footer = context_for(config).page_footer(page.url)
-    if footer is not None:
-        context["briefing_footer"] = footer
-    return context

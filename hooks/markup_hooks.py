@@ -1,4 +1,4 @@
-"""MkDocs hook: keep the theme's page markup valid HTML (the Nu Html Checker finds no error).
+"""MkDocs hook: keep the theme's page markup valid HTML (the Nu Html Checker finds no error), and lean.
 
 Material 9.8 writes its drawer and search toggles, in ``base.html`` outside any
 template block, as ``<input type="checkbox" ... autocomplete="off">``; HTML
@@ -9,6 +9,10 @@ Material set it to stop Firefox restoring a toggle's checked state on Back;
 The other invalid markup (``tabindex=""`` on section labels) is fixed in the
 partial ``overrides/partials/nav-item.html``. ``tests/test_markup.py`` runs the
 checker on every page, so a Material upgrade that changes this markup is caught.
+
+The theme's templates also indent every line; that indentation is dropped (outside
+``<pre>`` and ``<textarea>``, where it is content). It is about 0.5 KiB of each page's
+gzipped first view, which has a budget of 100 KiB (tests/browser/test_reader.py).
 """
 
 from __future__ import annotations
@@ -19,13 +23,23 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 THEME_TOGGLE = re.compile(r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" id="__(?:drawer|search)") autocomplete="off">')
+PREFORMATTED = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
+INDENTATION = re.compile(r"\n\s+")  # indentation and blank lines
+
+
+def lean_valid_html(html: str) -> str:
+    """``html`` without autocomplete on the theme's toggles and without indentation outside preformatted text."""
+    parts = PREFORMATTED.split(THEME_TOGGLE.sub(r"\1>", html))
+    # split() with two groups yields: text, whole <pre> block, tag name, text, ...
+    return "".join(INDENTATION.sub("\n", part) if index % 3 == 0 else (part if index % 3 == 1 else "")
+                   for index, part in enumerate(parts))
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Drop autocomplete from the theme's two checkbox toggles on every page."""
-    return THEME_TOGGLE.sub(r"\1>", output)
+    """Every page's HTML, lean and valid."""
+    return lean_valid_html(output)
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     """The same for pages made from a theme template alone (404.html)."""
-    return THEME_TOGGLE.sub(r"\1>", output_content)
+    return lean_valid_html(output_content)

@@ -199,7 +199,7 @@ def test_popover_text_stays_out_of_the_search_index(published_site: Path) -> Non
     index = json.loads((published_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     text = " ".join(document["title"] + " " + document["text"] for document in index["docs"])
     assert "Trade and the economy" in text  # control: the index holds the pages
-    for marker in ("Key figures entry", "About the source", "Cite this briefing", "PDF of the briefing"):
+    for marker in ("Key figures entry", "Cite this briefing", "PDF of the briefing"):
         assert marker not in text, marker
 
 

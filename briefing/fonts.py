@@ -19,7 +19,6 @@ import unicodedata
 from pathlib import Path
 
 import lxml.html
-
 from fontTools import subset
 from fontTools.ttLib import TTFont
 

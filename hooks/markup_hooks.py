@@ -22,7 +22,9 @@ import re
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-THEME_TOGGLE = re.compile(r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" id="__(?:drawer|search)") autocomplete="off">')
+THEME_TOGGLE = re.compile(
+    r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" id="__(?:drawer|search)") autocomplete="off">'
+)
 PREFORMATTED = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
 INDENTATION = re.compile(r"\n\s+")  # indentation and blank lines
 
@@ -31,8 +33,10 @@ def lean_valid_html(html: str) -> str:
     """``html`` without autocomplete on the theme's toggles and without indentation outside preformatted text."""
     parts = PREFORMATTED.split(THEME_TOGGLE.sub(r"\1>", html))
     # split() with two groups yields: text, whole <pre> block, tag name, text, ...
-    return "".join(INDENTATION.sub("\n", part) if index % 3 == 0 else (part if index % 3 == 1 else "")
-                   for index, part in enumerate(parts))
+    return "".join(
+        INDENTATION.sub("\n", part) if index % 3 == 0 else (part if index % 3 == 1 else "")
+        for index, part in enumerate(parts)
+    )
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

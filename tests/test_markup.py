@@ -27,7 +27,9 @@ def run_checker(files: list[Path]) -> list[dict[str, object]]:
     jar = require_tool(str(VNU_JAR) if VNU_JAR.exists() else None, "no Nu Html Checker: cd tools/vnu && npm install")
     completed = subprocess.run(
         [java, "-jar", jar, "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     # The checker writes its JSON report to stderr and exits 1 when it found errors.
     report = json.loads(completed.stderr)
@@ -38,7 +40,10 @@ def test_every_page_is_valid_html(published_site: Path) -> None:
     pages = sorted(published_site.rglob("*.html"))
     assert len(pages) == len(nav_pages()) + 1  # and 404.html
     errors = run_checker(pages)
-    summary = [f"{str(error['url']).split(published_site.name + '/', 1)[-1]}:{error.get('lastLine')}: {error['message']}" for error in errors]
+    summary = [
+        f"{str(error['url']).split(published_site.name + '/', 1)[-1]}:{error.get('lastLine')}: {error['message']}"
+        for error in errors
+    ]
     assert summary == [], "\n".join(summary[:40])
 
 

@@ -90,11 +90,18 @@ def width_name(request) -> str:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_figure_popover_opens_inside_the_viewport_and_closes(browser, site_url: str, published_site: Path, width_name: str, scheme: str) -> None:
+def test_every_figure_popover_opens_inside_the_viewport_and_closes(
+    browser, site_url: str, published_site: Path, width_name: str, scheme: str
+) -> None:
     width, height = WIDTHS[width_name]
     phone = width_name == "phone"
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
-                                  is_mobile=phone, has_touch=True, device_scale_factor=2 if phone else 1)
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,
+        is_mobile=phone,
+        has_touch=True,
+        device_scale_factor=2 if phone else 1,
+    )
     page = context.new_page()
     problems: list[str] = []
     checked = 0
@@ -110,7 +117,9 @@ def test_every_figure_popover_opens_inside_the_viewport_and_closes(browser, site
             page.keyboard.press("Escape")
             state = page.evaluate(POPOVER_STATE, index)
             if state["open"] or state["expanded"] != "false" or not state["focused"]:
-                problems.append(f"{state['figure']}: Escape left open={state['open']}, focus on figure={state['focused']}")
+                problems.append(
+                    f"{state['figure']}: Escape left open={state['open']}, focus on figure={state['focused']}"
+                )
             # A tap opens it, a second tap closes it.
             button.tap()
             problems += problems_of(page.evaluate(POPOVER_STATE, index), "tap")
@@ -121,7 +130,9 @@ def test_every_figure_popover_opens_inside_the_viewport_and_closes(browser, site
             page.keyboard.press("Escape")
             checked += 1
     context.close()
-    built = sum((published_site / built_file(src)).read_text(encoding="utf-8").count('class="fig__value"') for src in PAGES)
+    built = sum(
+        (published_site / built_file(src)).read_text(encoding="utf-8").count('class="fig__value"') for src in PAGES
+    )
     assert checked == built > 20, "every figure the build wrote was tried"
     assert problems == [], "\n".join(problems[:30])
 
@@ -176,7 +187,9 @@ def test_cite_button_opens_the_citation(browser, site_url: str) -> None:
 
 
 def test_without_javascript_the_page_reads_as_text_and_the_source_is_one_tap_away(browser, site_url: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, java_script_enabled=False
+    )
     page = context.new_page()
     page.goto(site_url + "trade/", wait_until="load")
     article = page.locator("article").inner_text()
@@ -188,7 +201,7 @@ def test_without_javascript_the_page_reads_as_text_and_the_source_is_one_tap_awa
     button.tap()
     assert pop.is_visible()
     box = pop.bounding_box()
-    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844
     assert "Source:" in pop.inner_text()
     page.keyboard.press("Escape")
     assert not pop.is_visible()
@@ -204,7 +217,9 @@ def test_popover_text_stays_out_of_the_search_index(published_site: Path) -> Non
 
 
 def test_key_figures_evidence_fits_a_phone(browser, site_url: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     page = context.new_page()
     page.goto(site_url + "key-figures/", wait_until="networkidle")
     outside = page.evaluate("""() => {

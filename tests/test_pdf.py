@@ -200,7 +200,7 @@ def test_external_links_are_printed(reader: PdfReader, page_texts: list[str]) ->
 def test_screen_only_parts_are_gone(page_texts: list[str]) -> None:
     text = "\n".join(page_texts)
     assert "¶" not in text
-    for screen_only in ("PDF of the briefing", "Cite this briefing", "Key figures entry", "Published 27"):
+    for screen_only in ("PDF of the briefing", "Download: plain text", "This page:", "Key figures entry", "Published 27"):
         assert screen_only not in text, screen_only
     assert "Every number in the briefing, with its source and exact wording." in " ".join(text.split())  # a standfirst stays
 

@@ -137,6 +137,24 @@ def test_every_figure_popover_opens_inside_the_viewport_and_closes(
     assert problems == [], "\n".join(problems[:30])
 
 
+@pytest.mark.parametrize("width", [320, 1920])
+def test_popovers_fit_the_narrowest_and_widest_screens(browser, site_url: str, width: int) -> None:
+    """The issue's range: every figure's popover on Home and Trade stays inside a 320 px and a 1920 px viewport."""
+    context = browser.new_context(viewport={"width": width, "height": 700 if width == 320 else 1080}, has_touch=True)
+    page = context.new_page()
+    problems: list[str] = []
+    for path in ("", "trade/"):
+        page.goto(site_url + path, wait_until="networkidle")
+        buttons = page.locator("article .fig__value")
+        for index in range(buttons.count()):
+            buttons.nth(index).scroll_into_view_if_needed()
+            buttons.nth(index).focus()
+            problems += problems_of(page.evaluate(POPOVER_STATE, index), f"{width} px")
+            page.keyboard.press("Escape")
+    context.close()
+    assert problems == [], "\n".join(problems[:30])
+
+
 def test_hover_opens_tap_outside_closes_and_focus_moves_into_the_popover(browser, site_url: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, has_touch=True)
     page = context.new_page()

@@ -89,6 +89,7 @@
     button.removeAttribute("popovertarget");
     if (native) pop.popover = "manual";
     pop.classList.add("pop--anchored");
+    pop.setAttribute("tabindex", "-1");  // a tap on its text keeps focus inside, so it stays open
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", pop.id);
     var hoverable = button.hasAttribute("data-pop-hover") || button.classList.contains("fig__value");

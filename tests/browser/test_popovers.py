@@ -262,3 +262,29 @@ def test_key_figures_evidence_fits_a_phone(browser, site_url: str) -> None:
     assert outside["rows"] >= 20
     assert outside["bad"] == []
     assert outside["shownIds"] == [], "internal ids shown to readers"
+
+
+@pytest.mark.parametrize("width", [390, 768, 1280, 1920])
+def test_reference_table_cells_never_spill_into_the_next(browser, site_url: str, width: int) -> None:
+    """A long value such as "15.5 billion cubic metres" wraps in its column, never over the period."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    spilled = []
+    for path in ("key-figures/", "timeline/", "people/"):
+        page.goto(site_url + path, wait_until="networkidle")
+        spilled += page.evaluate("""(path) => {
+          const bad = [];
+          for (const cell of document.querySelectorAll('article td, article th')) {
+            if (cell.clientWidth <= 1) continue;  // visually hidden column heads
+            const box = cell.getBoundingClientRect();
+            for (const child of cell.querySelectorAll('*')) {
+              const inner = child.getBoundingClientRect();
+              if (inner.width && (inner.right > box.right + 1 || inner.left < box.left - 1)) {
+                bad.push(path + ' ' + (cell.closest('tr').id || '') + ': ' + child.textContent.trim().slice(0, 40));
+              }
+            }
+          }
+          return bad;
+        }""", path)
+    context.close()
+    assert spilled == []

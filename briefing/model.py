@@ -14,7 +14,9 @@ import re
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from briefing.quotes import QUALIFIERS
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -86,15 +88,46 @@ class Source(Strict):
     published_label: str
     url: str | None = None
     text: str = Field(description="path of the local copy, relative to the data file")
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the local copy's bytes: the text is sealed")
     short: str = Field(description="short citation, e.g. 'VOV World, March 2023'")
     note: str | None = None
 
 
-class Quoted(Strict):
-    """An entry backed by a verbatim sentence of a source."""
+class Passage(Strict):
+    """A whole sentence or clause of a source, stored once and referenced by the entries it supports."""
 
     source: str
-    quote: str = Field(min_length=1)
+    text: str = Field(min_length=1, description="copied word for word from the source text")
+
+
+class Quoted(Strict):
+    """An entry backed by a passage of a source.
+
+    ``quote`` and ``source`` are the passage's text and source, bound by the
+    data loader once the passage is known (templates and downloads read them).
+    """
+
+    passage: str = Field(min_length=1, description="id of an entry under 'passages'")
+    _quote: str = PrivateAttr(default="")
+    _source: str = PrivateAttr(default="")
+
+    def bind(self, passage: Passage) -> None:
+        """Attach the passage this entry names (called by the loader after validation)."""
+        self._quote = passage.text
+        self._source = passage.source
+
+    @property
+    def quote(self) -> str:
+        """The passage's text: the source's exact sentence or clause."""
+        return self._quote
+
+    @property
+    def source(self) -> str:
+        """The id of the passage's source."""
+        return self._source
+
+
+Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
 
 
 class Figure(Quoted):
@@ -107,7 +140,8 @@ class Figure(Quoted):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1, description="the period or as-of date, as readers should see it")
     precision: int = Field(default=0, ge=0, le=4)
-    qualifier: Literal["about", "nearly", "more than", "almost"] | None = None
+    qualifier: Qualifier | None = Field(default=None, description="the source's own word before the number, e.g. nearly")
+    states: str = Field(min_length=1, description="the words of the passage that state this figure, e.g. 'nearly 33.7 billion USD'")
     note: str | None = None
 
     @model_validator(mode="after")
@@ -120,22 +154,22 @@ class Figure(Quoted):
 
 
 class Derived(Strict):
-    """A number the briefing computes from other figures; never typed in."""
+    """A number the briefing computes from other figures; never typed in.
+
+    Its unit, currency and scale follow from the formula's inputs (US$ billion
+    minus US$ billion is US$ billion); they may be written out, and must then
+    agree. A plain-number result (a share, a ratio) needs ``unit``: percent,
+    multiplier or count.
+    """
 
     label: str
     formula: str = Field(min_length=1)
-    unit: Unit
+    unit: Unit | None = None
     scale: Scale | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1)
     precision: int = Field(default=1, ge=0, le=4)
     note: str | None = None
-
-    @model_validator(mode="after")
-    def _currency_matches_unit(self) -> Derived:
-        if self.unit is Unit.currency and self.currency is None:
-            raise ValueError("a currency figure needs 'currency' (e.g. USD)")
-        return self
 
 
 class Event(Quoted):
@@ -190,6 +224,7 @@ class Chart(Strict):
 
 SECTION_MODELS: dict[str, type[Strict]] = {
     "sources": Source,
+    "passages": Passage,
     "figures": Figure,
     "derived": Derived,
     "events": Event,

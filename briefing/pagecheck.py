@@ -1,4 +1,4 @@
-"""Checks on pages: template syntax before rendering, hand-typed numbers after.
+"""Checks on pages: code kept literal and template errors located before rendering, hand-typed numbers after.
 
 A number in a page's rendered body must come from the data file through a
 macro. :func:`hand_typed_numbers` reads the body HTML and returns every number
@@ -10,11 +10,13 @@ outside code. A short list of allowed tokens, kept in ``mkdocs.yml`` under
 from __future__ import annotations
 
 import re
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
-from jinja2 import Environment, Template, TemplateSyntaxError
+from jinja2 import Environment, Template, TemplateError, TemplateSyntaxError
 
 # A number as readers see it: 185, 33.7, 1,000, 2nd; not part of a name like G20.
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![\w])")
@@ -83,32 +85,98 @@ def locate_text(source_text: str, token: str, context: str) -> int | None:
     return best_line
 
 
-def template_syntax_error(environment: Environment, markdown: str) -> tuple[int, str] | None:
-    """The line (within ``markdown``) and message of a Jinja syntax error, or None.
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)")
 
-    The template compiled here is kept and handed back by ``environment.from_string``
-    for the same source, so a page is compiled once per build, not twice.
+
+def protect_code(markdown: str, environment: Environment) -> str:
+    """``markdown`` with every fenced code block and inline code span that holds template
+    syntax wrapped in ``{% raw %}``, so a macro in code is shown as typed, never run.
+
+    The wrapping adds no line, so template line numbers stay those of the page.
+    """
+    openers = (environment.variable_start_string, environment.block_start_string, environment.comment_start_string)
+    raw_open = f"{environment.block_start_string} raw {environment.block_end_string}"
+    raw_close = f"{environment.block_start_string} endraw {environment.block_end_string}"
+
+    def literal(code: str) -> str:
+        if not any(opener in code for opener in openers):
+            return code
+        # A literal "{% endraw %}" inside the code closes the raw block, is printed as a string, then reopens it.
+        code = code.replace(raw_close, raw_close + environment.variable_start_string + repr(raw_close) + environment.variable_end_string + raw_open)
+        return raw_open + code + raw_close
+
+    lines = markdown.split("\n")
+    output: list[str] = []
+    index = 0
+    while index < len(lines):
+        opening = _FENCE.match(lines[index])
+        if opening is None:
+            output.append(_CODE_SPAN.sub(lambda match: literal(match.group(0)), lines[index]))
+            index += 1
+            continue
+        fence = opening.group("fence")
+        end = index + 1
+        closing = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+        while end < len(lines) and not closing.match(lines[end]):
+            end += 1
+        block = "\n".join(lines[index : end + 1])  # an unclosed fence runs to the end of the page
+        output.append(literal(block))
+        index = end + 1
+    return "\n".join(output)
+
+
+RenderErrorHandler = Callable[[int | None, str], None]
+
+
+class GuardedTemplate:
+    """A compiled page whose rendering never raises: an error is handed to ``on_error`` with its line."""
+
+    def __init__(self, template: Template, on_error: RenderErrorHandler) -> None:
+        self.template = template
+        self.on_error = on_error
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render the page; on any error, report it and return a short notice instead."""
+        try:
+            return self.template.render(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - every template error becomes a located problem
+            frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == "<template>"]
+            line = frames[-1].lineno if frames else None
+            self.on_error(line, f"{type(error).__name__}: {error}" if not isinstance(error, TemplateError) else str(error))
+            return "(This page has a template error; see the build log.)"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.template, name)
+
+
+def compile_page(environment: Environment, markdown: str, on_error: RenderErrorHandler) -> tuple[int, str] | None:
+    """Compile a page once; return the line and message of a syntax error, or None.
+
+    The compiled page is kept, wrapped so that errors while rendering are handed
+    to ``on_error``, and handed back by ``environment.from_string`` for the same
+    source: the macros plugin then renders it without compiling it again.
     """
     try:
         template = environment.from_string(markdown)
     except TemplateSyntaxError as error:
         return error.lineno, error.message or "syntax error"
-    _compiled_templates(environment)[markdown] = template
+    _compiled_templates(environment)[markdown] = GuardedTemplate(template, on_error)
     return None
 
 
-def _compiled_templates(environment: Environment) -> dict[str, Template]:
+def _compiled_templates(environment: Environment) -> dict[str, Any]:
     """The cache of templates compiled by the check, installed on ``environment`` once.
 
-    mkdocs-macros calls ``environment.from_string(markdown)`` for each page; the
-    wrapper returns (once) the template the syntax check already compiled.
+    mkdocs-macros (1.5) calls ``environment.from_string(markdown)`` for each page,
+    then ``render``; the wrapper returns (once) the template the check compiled.
     """
-    cache: dict[str, Template] | None = getattr(environment, "_briefing_compiled", None)
+    cache: dict[str, Any] | None = getattr(environment, "_briefing_compiled", None)
     if cache is None:
         cache = {}
         original = environment.from_string
 
-        def from_string(source: str, globals: Any = None, template_class: Any = None) -> Template:  # noqa: A002
+        def from_string(source: str, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
             if globals is None and template_class is None and source in cache:
                 return cache.pop(source)
             return original(source, globals, template_class)

@@ -30,6 +30,13 @@ TOKEN_PREFIX = "BRIEFINGMACRO"
 TIP_ID_SLOT = "briefing-tip-id-slot"
 TOKEN_PATTERN = re.compile(r"(?P<open><p>)?" + TOKEN_PREFIX + r"(?P<index>\d+)X(?P<close></p>)?")
 
+# A macro call naming an id, e.g. figure('trade.turnover_2022'), and the kind of entry each macro uses.
+MACRO_CALL = re.compile(r"""\b(?P<macro>[a-z_]+)\(\s*(["'])(?P<id>[^"']+)\2""")
+MACRO_KINDS: dict[str, str] = {
+    "figure": "figures", "derived": "derived", "period": "periods", "event_date": "events",
+    "person": "people", "cite": "sources", "chart": "charts",
+}
+
 # Where generated pages live, as source paths relative to docs/.
 PAGE_PATHS: dict[str, str] = {
     "figures": "key-figures.md",
@@ -162,6 +169,22 @@ class Renderer:
 
     def _use(self, kind: str, entry_id: str) -> None:
         self.used[kind][entry_id].add(self.page.src_path)
+
+    def mark_mentioned(self, source_text: str) -> None:
+        """Count every id a page's macros name as used, for a page that failed to render.
+
+        Its template error is the one message: the entries it would have shown are
+        not also reported as unused.
+        """
+        for match in MACRO_CALL.finditer(source_text):
+            kind = MACRO_KINDS.get(match.group("macro"))
+            entry_id = match.group("id")
+            if kind is not None:
+                self.used[kind][entry_id].add(self.page.src_path)
+            if kind == "charts" and entry_id in self.data.charts:
+                for figure_id in self.data.charts[entry_id].series:
+                    for source_id in self.data.sources_of(figure_id) if figure_id in self.data.all_figure_ids() else ():
+                        self.used["sources"][source_id].add(self.page.src_path)
 
     # -- figures ---------------------------------------------------------
     def quantity(self, figure_id: str) -> Quantity:

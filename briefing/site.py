@@ -23,7 +23,7 @@ from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
 from briefing.navigation import NavEntry, nav_entries
-from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
+from briefing.pagecheck import anchors_in, body_offset, compile_page, hand_typed_numbers, links_in, locate_text, protect_code
 from briefing.problems import Problems, did_you_mean
 from briefing.render import PageCard, Renderer, relative_href
 
@@ -124,23 +124,41 @@ class BuildContext:
     def start_page(self, src_path: str, source_text: str, markdown: str, url: str, environment: Environment | None = None) -> str:
         """Prepare to render a page; return Markdown that is safe to hand to the macros.
 
-        ``environment`` is the macros plugin's own Jinja environment: the page is
-        compiled with it once, here, so a syntax error becomes a located problem
-        instead of stopping the build, and the macros reuse the compiled template.
+        ``environment`` is the macros plugin's own Jinja environment. Code blocks and
+        inline code are made literal first (a macro in code is shown as typed). The
+        page is then compiled once, here: a syntax error, and later any error while
+        rendering, becomes a located problem of the build instead of stopping it,
+        and the macros reuse the compiled template.
         """
         self._page_sources[src_path] = source_text
         self.renderer.begin_page(src_path, source_text, url)
-        error = template_syntax_error(environment or self.renderer.templates, markdown)
+        environment = environment or self.renderer.templates
+        markdown = protect_code(markdown, environment)
+        offset = body_offset(source_text, markdown)
+        shown = self.display_path(src_path)
+
+        def on_render_error(line: int | None, message: str) -> None:
+            self.problems.add(
+                shown,
+                line + offset if line is not None else None,
+                None,
+                f"template error: {message}",
+                "use only the briefing's macros in {{ ... }} (README, 'The macros'); to show {{ ... }} as text, put it in `code`",
+            )
+            self.renderer.mark_mentioned(source_text)
+
+        error = compile_page(environment, markdown, on_render_error)
         if error is None:
             return markdown
         line, message = error
         self.problems.add(
-            self.display_path(src_path),
-            line + body_offset(source_text, markdown),
+            shown,
+            line + offset,
             None,
             f"template syntax error: {message}",
-            "check the {{ ... }} and {% ... %} around this line",
+            "check the {{ ... }} and {% ... %} around this line; to show them as text, put them in `code`",
         )
+        self.renderer.mark_mentioned(source_text)
         return "(This page has a template error; see the build log.)"
 
     def check_front_matter(self, src_path: str, meta: Mapping[str, Any]) -> None:

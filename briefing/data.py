@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefing.formatting import Quantity
+from briefing.readernumbers import READER_TEXT_FIELDS, hand_typed_in_text
 from briefing.formula import Formula, FormulaError, evaluation_order
 from briefing.model import (
     CHART_ID_PATTERN,
@@ -564,8 +565,47 @@ def _load_charts(data: BriefingData, raw: dict[str, Any]) -> None:
         data.charts[chart_id] = chart
 
 
-def load_briefing(path: Path, display_path: str | None = None) -> BriefingData:
-    """Load and check the data file at ``path``; every problem is in the result's ``problems``."""
+def _check_reader_text(data: BriefingData, raw: dict[str, Any], allowed: frozenset[str]) -> None:
+    """Record every hand-typed number in the data file's free text (labels, notes, captions, ...)."""
+
+    def check(path: PathKey, value: Any) -> None:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                check((*path, index), item)
+            return
+        if not isinstance(value, str):
+            return
+        for number in hand_typed_in_text(value, allowed, allow_years=True):
+            where = ".".join(str(part) for part in (path[0], *path[2:])) + (f" of {path[1]!r}" if len(path) > 2 else f" {path[1]!r}")
+            data.add_problem(
+                path,
+                f"hand-typed number {number.token!r} in {where}: \"{number.context}\"",
+                "readers see this text and no source backs the number: write it without the number, "
+                "or list it in extra.briefing.allowed_numbers (mkdocs.yml) with the reason",
+            )
+
+    meta = raw.get("meta")
+    if isinstance(meta, dict):
+        for field_name in READER_TEXT_FIELDS["meta"]:
+            check(("meta", field_name), meta.get(field_name))
+    for section, field_names in READER_TEXT_FIELDS.items():
+        entries = raw.get(section)
+        if section == "meta" or not isinstance(entries, dict):
+            continue
+        for entry_id, entry in entries.items():
+            if entry_id in data.invalid_ids or not isinstance(entry, dict):
+                continue
+            for field_name in field_names:
+                check((section, entry_id, field_name), entry.get(field_name))
+    for term, expansion in data.glossary.items():
+        check(("glossary", term), expansion)
+
+
+def load_briefing(path: Path, display_path: str | None = None, allowed_numbers: frozenset[str] = frozenset()) -> BriefingData:
+    """Load and check the data file at ``path``; every problem is in the result's ``problems``.
+
+    ``allowed_numbers`` are the tokens of ``extra.briefing.allowed_numbers`` that free text may contain.
+    """
     shown = display_path or str(path)
     data = BriefingData(path=shown, problems=Problems())
     located = load_yaml(path, shown, data.problems)
@@ -609,4 +649,5 @@ def load_briefing(path: Path, display_path: str | None = None) -> BriefingData:
     _check_unused_passages(data, raw)
     _compute_derived(data)
     _load_charts(data, raw.get("charts") or {})
+    _check_reader_text(data, raw, allowed_numbers)
     return data

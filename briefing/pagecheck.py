@@ -18,12 +18,14 @@ from typing import Any
 import lxml.html
 from jinja2 import Environment, Template, TemplateError, TemplateSyntaxError
 
-# A number as readers see it: 185, 33.7, 1,000, 2nd; not part of a name like G20.
-NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![\w])")
+from briefing.readernumbers import HandTypedNumber, hand_typed_in_text
 
 # Elements whose text came from the data file, or is code: their subtree is not checked.
 SKIPPED_TAGS = frozenset({"code", "pre", "time", "kbd", "samp", "script", "style", "svg"})
 SKIPPED_CLASSES = frozenset({"fig", "fig-value", "from-data", "cite", "person", "headerlink", "chart", "briefing-error"})
+# Attributes a reader sees (alt text, tooltips, labels read aloud). An <abbr>'s title is the
+# glossary's expansion, checked in the data file.
+READER_ATTRIBUTES = ("alt", "title", "aria-label")
 
 
 def _skipped(element: lxml.html.HtmlElement) -> bool:
@@ -34,16 +36,8 @@ def _skipped(element: lxml.html.HtmlElement) -> bool:
     return bool(classes) and not SKIPPED_CLASSES.isdisjoint(classes.split())
 
 
-@dataclass(frozen=True)
-class HandTypedNumber:
-    """A number found in page text that did not come from the data."""
-
-    token: str
-    context: str
-
-
 def hand_typed_numbers(html: str, allowed: frozenset[str] = frozenset()) -> list[HandTypedNumber]:
-    """Numbers in ``html`` body text that no macro produced and that are not allowed."""
+    """Numbers in ``html`` body text and reader-facing attributes that no macro produced and that are not allowed."""
     if not html.strip():
         return []
     root = lxml.html.fragment_fromstring(html, create_parent="div")
@@ -57,6 +51,8 @@ def hand_typed_numbers(html: str, allowed: frozenset[str] = frozenset()) -> list
             if not isinstance(child.tag, str):  # comments, processing instructions
                 pass
             elif not _skipped(child):
+                if child.tag != "abbr":
+                    texts.extend(value for name in READER_ATTRIBUTES if (value := child.get(name)))
                 walk(child)
             if child.tail:
                 texts.append(child.tail)
@@ -64,11 +60,7 @@ def hand_typed_numbers(html: str, allowed: frozenset[str] = frozenset()) -> list
     walk(root)
     found: list[HandTypedNumber] = []
     for text in texts:
-        for match in NUMBER.finditer(text):
-            if match.group(0) in allowed:
-                continue
-            start, end = max(0, match.start() - 30), min(len(text), match.end() + 30)
-            found.append(HandTypedNumber(match.group(0), " ".join(text[start:end].split())))
+        found.extend(hand_typed_in_text(text, allowed))
     return found
 
 

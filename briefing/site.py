@@ -25,6 +25,7 @@ from briefing.formatting import format_day
 from briefing.navigation import NavEntry, nav_entries
 from briefing.pagecheck import anchors_in, body_offset, compile_page, hand_typed_numbers, links_in, locate_text, protect_code
 from briefing.problems import Problems, did_you_mean
+from briefing.readernumbers import hand_typed_in_text
 from briefing.render import PageCard, Renderer, relative_href
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
@@ -34,7 +35,23 @@ REQUIRED_FRONT_MATTER_HELP = {
     "description": "one sentence for search engines and link previews",
     "summary": "one line for the page cards on Home",
 }
+FRONT_MATTER_SEEN = {
+    "title": "in the navigation, the tab and search results",
+    "description": "in search engines and link previews, as <meta name=\"description\">",
+    "summary": "on Home's page cards",
+}
 DEFAULT_DATA_PATH = "data/briefing.yml"
+
+
+def front_matter_line(source_text: str, name: str) -> int | None:
+    """The line of ``name:`` in a page's front matter, or None."""
+    match = re.match(r"^---\s*\n(.*?)\n---\s*\n", source_text, re.S)
+    if match is None:
+        return None
+    for number, line in enumerate(match.group(1).splitlines(), start=2):
+        if re.match(rf"{re.escape(name)}\s*:", line):
+            return number
+    return None
 
 # Entries every page can leave unused without it being an error: none, by design.
 ORPHAN_KINDS: tuple[tuple[str, str, str], ...] = (
@@ -110,7 +127,7 @@ class BuildContext:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.data: BriefingData = load_briefing(settings.project_dir / settings.data_path, settings.data_path)
+        self.data: BriefingData = load_briefing(settings.project_dir / settings.data_path, settings.data_path, settings.allowed_numbers)
         self.problems: Problems = self.data.problems
         self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls)
         self.renderer.nav_pages = page_cards(settings)
@@ -161,17 +178,28 @@ class BuildContext:
         self.renderer.mark_mentioned(source_text)
         return "(This page has a template error; see the build log.)"
 
-    def check_front_matter(self, src_path: str, meta: Mapping[str, Any]) -> None:
-        """Record each required front-matter field a page lacks."""
+    def check_front_matter(self, src_path: str, meta: Mapping[str, Any], source_text: str = "") -> None:
+        """Record each required front-matter field a page lacks, and every hand-typed number in them, at its line."""
+        shown = self.display_path(src_path)
         for name in REQUIRED_FRONT_MATTER:
             value = meta.get(name)
+            line = front_matter_line(source_text, name)
             if not isinstance(value, str) or not value.strip():
                 self.problems.add(
-                    self.display_path(src_path),
-                    1,
+                    shown,
+                    line or 1,
                     None,
                     f"front matter lacks '{name}'",
                     f"add '{name}: ...' between the --- lines at the top ({REQUIRED_FRONT_MATTER_HELP[name]})",
+                )
+                continue
+            for number in hand_typed_in_text(value, self.settings.allowed_numbers, allow_years=True):
+                self.problems.add(
+                    shown,
+                    line,
+                    None,
+                    f"hand-typed number {number.token!r} in the front matter's {name}: \"{number.context}\"",
+                    f"readers see the {name} ({FRONT_MATTER_SEEN[name]}) and no source backs the number: write it without the number",
                 )
 
     def page_footer(self, url: str) -> dict[str, str] | None:
@@ -210,7 +238,7 @@ class BuildContext:
                 None,
                 f"hand-typed number {number.token!r} in \"{number.context}\"",
                 "take it from the data file with a macro such as {{ figure('...') }}, "
-                "or list it in extra.briefing.allowed_numbers if it is not a figure",
+                "or list it in extra.briefing.allowed_numbers (mkdocs.yml) with the reason if it is not a figure",
             )
 
     def check_links(self, site_files: set[str]) -> None:

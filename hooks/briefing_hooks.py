@@ -24,7 +24,7 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 @event_priority(100)  # before mkdocs-macros renders the page
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     context = context_for(config)
-    context.check_front_matter(page.file.src_path, page.meta)
+    context.check_front_matter(page.file.src_path, page.meta, page.file.content_string)
     macros = config.plugins.get("macros")
     return context.start_page(page.file.src_path, page.file.content_string, markdown, page.url, getattr(macros, "env", None))
 

@@ -28,6 +28,12 @@ def page_path(src: str) -> str:
     return page_url(src)
 
 
+def allowed_numbers() -> frozenset[str]:
+    """The project's ``extra.briefing.allowed_numbers``."""
+    extra = read_mkdocs_config(ROOT / "mkdocs.yml").get("extra") or {}
+    return frozenset(str(token) for token in (extra.get("briefing") or {}).get("allowed_numbers") or [])
+
+
 def load_data_variant(tmp_path: Path, text: str | bytes):
     """Load a variant of the data file, written beside a copy of the real source texts."""
     from briefing.data import load_briefing
@@ -39,7 +45,7 @@ def load_data_variant(tmp_path: Path, text: str | bytes):
         target.write_bytes(text)
     else:
         target.write_text(text, encoding="utf-8")
-    return load_briefing(target, "data/briefing.yml")
+    return load_briefing(target, "data/briefing.yml", allowed_numbers())
 
 
 @dataclass

@@ -593,7 +593,7 @@ def _check_reader_text(data: BriefingData, raw: dict[str, Any], allowed: frozens
         if section == "meta" or not isinstance(entries, dict):
             continue
         for entry_id, entry in entries.items():
-            if entry_id in data.invalid_ids or not isinstance(entry, dict):
+            if not isinstance(entry, dict):
                 continue
             for field_name in field_names:
                 check((section, entry_id, field_name), entry.get(field_name))

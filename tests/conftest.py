@@ -115,3 +115,39 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     for _ in range(occurrence):
         index = text.index(needle, index + 1)
     return text[:index].count("\n") + 1
+
+
+@dataclass
+class InProcessBuild:
+    """The outcome of a strict build run in this process: the problems the engine reported."""
+
+    ok: bool
+    problems: list[str]
+    error: str
+
+
+def build_in_process(project: Path, site: Path | None = None) -> InProcessBuild:
+    """Build ``project`` strictly in this process (no interpreter start-up), returning the engine's problems.
+
+    For bad-input cases where the build is not the point: the same hooks, macros and
+    checks as ``make build``, without a subprocess per case.
+    """
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from briefing.site import CONTEXT_ATTRIBUTE
+
+    site = site or project / "site-in-process"
+    logging.getLogger("mkdocs").setLevel(logging.CRITICAL)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
+    error = ""
+    try:
+        build(config)
+        ok = True
+    except Exception as failure:  # noqa: BLE001 - the caller asserts on what failed
+        ok, error = False, f"{type(failure).__name__}: {failure}"
+    context = getattr(config, CONTEXT_ATTRIBUTE, None)
+    problems = [str(problem) for problem in context.problems] if context is not None else []
+    return InProcessBuild(ok, problems, error)

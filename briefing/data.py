@@ -9,6 +9,7 @@ been checked too, so that one build reports everything.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
@@ -164,6 +165,10 @@ def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKe
                 hint = did_you_mean(str(location[-1]), allowed) or "allowed: " + ", ".join(allowed)
                 data.add_problem((*path, *location), message, hint)
                 continue
+            elif detail["type"] == "string_type" and isinstance(detail.get("input"), dt.date):
+                data.add_problem((*path, *location), f"{field_name}: YAML read this as a date, but it is text",
+                                 f'put it in quotes: {field_name}: "{detail["input"].isoformat()}"')
+                continue
             elif detail["type"] == "enum":
                 hint = did_you_mean(str(detail.get("input")), detail.get("ctx", {}).get("expected", "").replace("'", "").split(", "))
                 data.add_problem((*path, *location), f"{field_name}: unknown value {detail.get('input')!r}; expected {detail.get('ctx', {}).get('expected', '')}", hint)
@@ -177,6 +182,8 @@ def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKe
 def _check_source_ref(data: BriefingData, path: PathKey, source_id: str) -> bool:
     if source_id in data.sources:
         return True
+    if source_id in data.invalid_ids:
+        return False  # the source's own mistake is reported where it is written
     data.add_problem(
         (*path, "source"),
         f"unknown source {source_id!r}",

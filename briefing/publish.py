@@ -29,10 +29,10 @@ def default_epoch(project_dir: Path) -> str:
     """Seconds since 1970 at midnight UTC of the data file's ``meta.updated`` date."""
     try:
         raw = yaml.safe_load((project_dir / "data" / "briefing.yml").read_text(encoding="utf-8"))
-        updated = raw["meta"]["updated"]
+        updated = dt.date.fromisoformat(str(raw["meta"]["updated"]))  # quoted ("2026-11-27") or a YAML date
         moment = dt.datetime(updated.year, updated.month, updated.day, tzinfo=dt.timezone.utc)
         return str(int(moment.timestamp()))
-    except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError):
+    except (OSError, KeyError, TypeError, AttributeError, ValueError, yaml.YAMLError):
         return "0"
 
 

@@ -134,6 +134,8 @@ DATA_CASES = [
          "hand-typed number '888 billion' in charts.caption of 'trade-jan-feb'"),
     Case("': ' in unquoted text", data_edit(("    label: Meetings between Putin and Xi\n", "    label: Meetings: Putin and Xi\n"), locate="    label: Meetings: Putin"),
          "the text of 'label' contains ': ', which YAML reads as the start of another key"),
+    Case("date not in quotes", data_edit(('    published: "2023-03"\n', "    published: 2023-03-20\n"), locate="    published: 2023-03-20"),
+         "published: YAML read this as a date, but it is text"),
     Case("key moved left", data_edit(("    value: 40\n", "  value: 40\n"), locate="  value: 40"),
          "this line is indented 2 spaces, less than the lines around it (4): the key moved left"),
 ]

@@ -11,29 +11,59 @@ the same bytes.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import yaml
+from briefing.project import Project, ProjectError
 
 PostBuildStep = Callable[[Path, Path], None]
 
 
-def default_epoch(project_dir: Path) -> str:
-    """Seconds since 1970 at midnight UTC of the data file's ``meta.updated`` date."""
+# The generators that run MkDocs 1.x plugins and hooks: the module ``python -m`` starts.
+GENERATORS = {"mkdocs": "mkdocs", "properdocs": "properdocs"}
+DEFAULT_GENERATOR = "mkdocs"
+# Written by hooks/downloads_hooks.py after the checks passed; a generator that ignores
+# ``hooks:`` (Zensical 0.0.x) builds without it, and its pages would carry raw placeholders.
+HOOKS_STAMP = "downloads/figures.json"
+
+
+def generator_module(name: str) -> str:
+    """The module that runs generator ``name``; unknown names are refused."""
+    if name not in GENERATORS:
+        raise SystemExit(f"unknown generator {name!r}: use one of {', '.join(sorted(GENERATORS))}")
+    return GENERATORS[name]
+
+
+def hooks_did_not_run(site: Path) -> str:
+    """Why the built ``site`` cannot have been checked by the briefing's hooks, or ''."""
+    if not (site / HOOKS_STAMP).is_file():
+        return (
+            "the site generator did not run the briefing's hooks (no "
+            f"{HOOKS_STAMP} was written): its pages are unchecked and would show raw placeholders; "
+            "build with a generator that runs MkDocs 1.x hooks and plugins: " + ", ".join(sorted(GENERATORS))
+        )
+    return ""
+
+
+@contextmanager
+def build_date(epoch: str | None) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` for the post-build steps, restored afterwards (no leak between builds)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
-        raw = yaml.safe_load((project_dir / "data" / "briefing.yml").read_text(encoding="utf-8"))
-        updated = dt.date.fromisoformat(str(raw["meta"]["updated"]))  # quoted ("2026-11-27") or a YAML date
-        moment = dt.datetime(updated.year, updated.month, updated.day, tzinfo=dt.timezone.utc)
-        return str(int(moment.timestamp()))
-    except (OSError, KeyError, TypeError, AttributeError, ValueError, yaml.YAMLError):
-        return "0"
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def post_build_steps() -> list[PostBuildStep]:
@@ -46,16 +76,24 @@ def post_build_steps() -> list[PostBuildStep]:
     return [write_site_pdf, subset_site_fonts, hosting_step]
 
 
-def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None) -> int:
+def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None, generator: str = DEFAULT_GENERATOR) -> int:
     """Build into a temporary directory and swap it in; return the exit status."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        project = Project.load(project_dir)
+    except ProjectError as error:
+        print(f"{error}\nBuild failed; {site_dir} was left unchanged.", file=sys.stderr)
+        return 1
     env = dict(os.environ)
-    env.setdefault("SOURCE_DATE_EPOCH", default_epoch(project_dir))
+    if "SOURCE_DATE_EPOCH" not in env:
+        epoch = project.updated_epoch()
+        if epoch is not None:
+            env["SOURCE_DATE_EPOCH"] = epoch
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+            [sys.executable, "-m", generator_module(generator), "build", "--strict", "--clean",
              "--config-file", str(project_dir / "mkdocs.yml"), "--site-dir", str(staging)],
             cwd=project_dir,
             env=env,
@@ -64,9 +102,13 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
         if result.returncode != 0:
             print(f"Build failed; {site_dir} was left unchanged.", file=sys.stderr)
             return result.returncode
-        os.environ.setdefault("SOURCE_DATE_EPOCH", env["SOURCE_DATE_EPOCH"])
-        for step in post_build_steps() if steps is None else steps:
-            step(project_dir, staging)
+        unchecked = hooks_did_not_run(staging)
+        if unchecked:
+            print(f"{unchecked}; {site_dir} was left unchanged.", file=sys.stderr)
+            return 1
+        with build_date(env.get("SOURCE_DATE_EPOCH")):
+            for step in post_build_steps() if steps is None else steps:
+                step(project_dir, staging)
         previous = None
         if site_dir.exists():
             previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")
@@ -89,9 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default="site", help="where the finished site goes (default: site)")
     parser.add_argument("--project", default=".", help="the project directory holding mkdocs.yml")
+    parser.add_argument("--generator", default=os.environ.get("GENERATOR") or DEFAULT_GENERATOR, choices=sorted(GENERATORS),
+                        help=f"the site generator (default: {DEFAULT_GENERATOR})")
     args = parser.parse_args(argv)
     project_dir = Path(args.project).resolve()
-    return publish(project_dir, (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site))
+    site = (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site)
+    return publish(project_dir, site, generator=args.generator)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIG
 from briefing.charts import DERIVED_MARK, RenderedChart, render_chart
 from briefing.data import BriefingData
 from briefing.navigation import page_url
-from briefing.formatting import STYLES, Quantity, format_day, format_quantity, unit_label
+from briefing.formatting import STYLES, Quantity, format_day, format_quantity
 from briefing.problems import Problems, did_you_mean
 
 TOKEN_PREFIX = "BRIEFINGMACRO"
@@ -197,10 +197,6 @@ class Renderer:
         if key not in self._texts:
             self._texts[key] = format_quantity(self.quantity(figure_id), style, self.locale)  # type: ignore[arg-type]
         return self._texts[key]
-
-    def unit_of(self, figure_id: str) -> str:
-        """What a figure's bare value is measured in."""
-        return unit_label(self.quantity(figure_id), self.locale)
 
     def formula_text(self, derived_id: str) -> str:
         """A derived figure's formula in words."""

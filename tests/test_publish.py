@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import hashlib
 from pathlib import Path
 
@@ -19,8 +20,8 @@ def digest_tree(root: Path) -> dict[str, str]:
     }
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path, published_site: Path, monkeypatch) -> None:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+def test_two_builds_are_byte_identical(tmp_path: Path, published_site: Path) -> None:
+    """Whatever SOURCE_DATE_EPOCH the environment sets (or none), two builds give the same bytes."""
     second = tmp_path / "again" / "site"
     assert publish(ROOT, second) == 0
     first_files, second_files = digest_tree(published_site), digest_tree(second)
@@ -40,6 +41,12 @@ def test_failed_build_leaves_the_last_good_site_untouched(project: Path) -> None
     assert publish(project, site) != 0
     assert digest_tree(site) == before
     assert sorted(path.name for path in project.iterdir() if path.name.startswith(".site")) == []
+
+
+def test_publish_leaves_the_environment_as_it_found_it(project: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert publish(project, project / "site", steps=[]) == 0
+    assert "SOURCE_DATE_EPOCH" not in os.environ
 
 
 def test_precompressed_copies_match_their_originals(published_site: Path) -> None:

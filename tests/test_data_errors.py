@@ -124,9 +124,9 @@ CASES = [
     ),
     (
         "bad date",
-        replace_once("    date: 2023-03-20\n", "    date: 2023-03-32\n"),
+        replace_once("    date: \"2023-03-20\"\n", "    date: \"2023-03-32\"\n"),
         "date:",
-        ("    date: 2023-03-32", 1),
+        ("    date: \"2023-03-32\"", 1),
     ),
 ]
 

@@ -27,6 +27,7 @@ from briefing.model import (
     SCALE_FACTORS,
     SECTION_MODELS,
     SOURCE_ID_PATTERN,
+    Change,
     Chart,
     ChartKind,
     Derived,
@@ -59,7 +60,7 @@ from briefing.units import Dimension, UnitError, formula_dimension, unit_dimensi
 from briefing.yamlsource import LocatedData, PathKey, load_yaml
 
 REQUIRED_SECTIONS = ("meta", "sources", "passages", "figures")
-KNOWN_SECTIONS = (*REQUIRED_SECTIONS, "derived", "events", "people", "organisations", "glossary", "charts")
+KNOWN_SECTIONS = (*REQUIRED_SECTIONS, "derived", "events", "people", "organisations", "glossary", "charts", "changes")
 PASSAGE_HINT = (
     "quotes are stored once under 'passages:'; put the sentence there with its source "
     "and write 'passage: <id>' here (README, 'Add a figure')"
@@ -88,6 +89,7 @@ class BriefingData:
     organisations: dict[str, Organisation] = field(default_factory=dict)
     glossary: dict[str, str] = field(default_factory=dict)
     charts: dict[str, Chart] = field(default_factory=dict)
+    changes: dict[str, Change] = field(default_factory=dict)
     invalid_ids: set[str] = field(default_factory=set)
     located: LocatedData | None = None
 
@@ -572,6 +574,16 @@ def _load_charts(data: BriefingData, raw: dict[str, Any]) -> None:
         data.charts[chart_id] = chart
 
 
+def _check_change_entries(data: BriefingData) -> None:
+    """Each id a change names must be a figure, derived figure, passage or source."""
+    known = {*data.figures, *data.derived, *data.passages, *data.sources}
+    for change_id, change in data.changes.items():
+        for index, entry_id in enumerate(change.entries):
+            if entry_id not in known and entry_id not in data.invalid_ids:
+                data.add_problem(("changes", change_id, "entries", index), f"change {change_id!r} names unknown entry {entry_id!r}",
+                                 did_you_mean(entry_id, known) or "name a figure, derived figure, passage or source")
+
+
 def _check_reader_text(data: BriefingData, raw: dict[str, Any], allowed: frozenset[str]) -> None:
     """Record every hand-typed number in the data file's free text (labels, notes, captions, ...)."""
 
@@ -656,5 +668,7 @@ def load_briefing(path: Path, display_path: str | None = None, allowed_numbers: 
     _check_unused_passages(data, raw)
     _compute_derived(data)
     _load_charts(data, raw.get("charts") or {})
+    data.changes = _load_section(data, "changes", raw.get("changes") or {})
+    _check_change_entries(data)
     _check_reader_text(data, raw, allowed_numbers)
     return data

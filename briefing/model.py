@@ -76,6 +76,9 @@ class Meta(Strict):
     licence_url: str
     locale: str = "en_GB"
     site_url: str
+    edition_kind: Literal["first", "correction", "update"] = Field(
+        default="first", description="what this edition is: the first, a corrected one, or one with new coverage"
+    )
 
 
 class Source(Strict):
@@ -169,6 +172,7 @@ class Derived(Strict):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1)
     precision: int = Field(default=1, ge=0, le=4)
+    qualifier: Literal["about"] | None = Field(default=None, description="'about' when the inputs are rounded or qualified")
     note: str | None = None
 
 
@@ -222,6 +226,26 @@ class Chart(Strict):
         return self
 
 
+class ChangeKind(StrEnum):
+    """What a change to a published edition is."""
+
+    correction = "correction"  # something published was wrong or unsupported
+    update = "update"  # something published is said better or more fully
+    addition = "addition"  # coverage the briefing did not have
+
+
+class Change(Strict):
+    """One logged change of the briefing: dated, with what changed, why, and where."""
+
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="the edition that carries the change")
+    date: dt.date
+    kind: ChangeKind
+    what: str = Field(min_length=1, description="what changed, as readers should read it")
+    why: str = Field(min_length=1, description="why: what was wrong or missing")
+    pages: list[str] = Field(default_factory=list, description="pages the change touches, e.g. visit.md")
+    entries: list[str] = Field(default_factory=list, description="ids of figures, derived figures, passages or sources it changes")
+
+
 SECTION_MODELS: dict[str, type[Strict]] = {
     "sources": Source,
     "passages": Passage,
@@ -231,4 +255,5 @@ SECTION_MODELS: dict[str, type[Strict]] = {
     "people": Person,
     "organisations": Organisation,
     "charts": Chart,
+    "changes": Change,
 }

@@ -90,4 +90,5 @@ READER_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "people": ("name", "role"),
     "organisations": ("name", "abbreviation", "description"),
     "charts": ("title", "caption", "labels", "axis_label"),
+    "changes": ("what", "why"),
 }

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path
 from briefing.charts import DERIVED_MARK, RenderedChart, render_chart
 from briefing.data import BriefingData
+from briefing.editions import SITE_EDITIONS_DIR, Edition, version_key
 from briefing.navigation import page_url
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity
 from briefing.problems import Problems, did_you_mean
@@ -44,6 +45,7 @@ PAGE_PATHS: dict[str, str] = {
     "timeline": "timeline.md",
     "people": "people.md",
     "glossary": "glossary.md",
+    "changes": "changes.md",
 }
 
 
@@ -111,6 +113,8 @@ class Renderer:
         self._texts: dict[tuple[str, str], str] = {}
         self._figure_markups: dict[tuple[str, str, str], Markup] = {}
         self.nav_pages: list[PageCard] = []
+        self.editions: list[Edition] = []  # the frozen editions, oldest first (set by the site glue)
+        self.entry_changes: dict[str, tuple[Any, str, str]] = {}  # figure id -> (date, kind, what readers saw before)
 
     # -- page bookkeeping ------------------------------------------------
     def begin_page(self, src_path: str, source_text: str, url: str | None = None) -> None:
@@ -212,8 +216,10 @@ class Renderer:
             is_derived = figure_id in self.data.derived
             entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
             source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
+            change = self.entry_changes.get(figure_id)
             self._figure_markups[key] = self._inline(
                 "figure.html",
+                change={"date": change[0], "date_text": format_day(change[0], "day", self.locale), "kind": change[1], "was": change[2]} if change else None,
                 figure_id=figure_id,
                 entry=entry,
                 text=self.text(figure_id, style),
@@ -361,6 +367,30 @@ class Renderer:
         """Full citation of every source."""
         return self._listing("sources.html")
 
+    def changes_list(self) -> Markup:
+        """Every logged change, newest first, by edition, with the PDFs of earlier editions."""
+        by_version: dict[str, list[tuple[str, Any]]] = {}
+        for change_id, change in sorted(self.data.changes.items(), key=lambda item: (item[1].date, item[0]), reverse=True):
+            by_version.setdefault(change.version, []).append((change_id, change))
+        versions = sorted(by_version, key=version_key, reverse=True)
+        page_titles = {card.src_path: card.title for card in self.nav_pages}
+        page_links = {src: relative_href(self.page.url, page_url(src, self.use_directory_urls)) for src in page_titles}
+        earlier = [edition for edition in reversed(self.editions) if edition.pdf is not None and (not self.data.meta or edition.version != self.data.meta.version)]
+        return self._render(
+            "changes.html", versions=versions, by_version=by_version, page_titles=page_titles, page_links=page_links,
+            format_day=format_day, locale=self.locale, earlier=earlier,
+            pdf_href=lambda version: self.site_href(f"{SITE_EDITIONS_DIR}/briefing-{version}.pdf"),
+            editions={edition.version: edition for edition in self.editions}, meta=self.data.meta,
+        )
+
+    def change_note(self, src_path: str) -> Markup | None:
+        """The dated note a page shows for the logged changes that touch it, newest first; None if none."""
+        changes = sorted((change for change in self.data.changes.values() if src_path in change.pages), key=lambda change: change.date, reverse=True)
+        if not changes:
+            return None
+        return self._render("change_note.html", changes=changes, format_day=format_day, locale=self.locale,
+                            href=relative_href(self.page.url, page_url(PAGE_PATHS["changes"], self.use_directory_urls)))
+
     def page_cards(self) -> Markup:
         """Cards linking to every page of the navigation but this one, with each page's summary."""
         cards = [card for card in self.nav_pages if card.src_path != self.page.src_path]
@@ -392,6 +422,7 @@ class Renderer:
             "chart": self.chart,
             "downloads": self.downloads,
             "page_cards": self.page_cards,
+            "changes_list": self.changes_list,
         }
         return {name: self._stashing(function) for name, function in macros.items()}
 

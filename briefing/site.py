@@ -9,6 +9,7 @@ does not import MkDocs: it reads the few configuration values it needs.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from collections.abc import Mapping
@@ -19,13 +20,16 @@ import yaml
 from jinja2 import Environment
 
 from briefing.data import BriefingData, load_briefing
+from briefing.editions import entry_changes, last_change_dates, published_editions, check_against_editions
+from briefing.jsonld import page_json_ld
+from briefing.navigation import page_url
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
 from briefing.pagecheck import anchors_in, body_offset, compile_page, hand_typed_numbers, links_in, locate_text, protect_code
 from briefing.problems import Problems, did_you_mean
 from briefing.project import Project
 from briefing.readernumbers import hand_typed_in_text
-from briefing.render import PageCard, Renderer, relative_href
+from briefing.render import PAGE_PATHS, PageCard, Renderer, relative_href
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
 REQUIRED_FRONT_MATTER = ("title", "description", "summary")
@@ -34,6 +38,7 @@ REQUIRED_FRONT_MATTER_HELP = {
     "description": "one sentence for search engines and link previews",
     "summary": "one line for the page cards on Home",
 }
+EDITION_KIND_WORDS = {"first": "first edition", "correction": "corrected edition", "update": "updated edition"}
 FRONT_MATTER_SEEN = {
     "title": "in the navigation, the tab and search results",
     "description": "in search engines and link previews, as <meta name=\"description\">",
@@ -98,8 +103,12 @@ class BuildContext:
         self.data: BriefingData = load_briefing(project.data_file, project.data_display_path, self.allowed_numbers)
         self.problems: Problems = self.data.problems
         self.problems.extend(project.problems)
+        self.editions = published_editions(project.root)
+        check_against_editions(self.data, self.editions)
         self.renderer = Renderer(self.data, self.problems, project.docs_prefix, project.use_directory_urls)
         self.renderer.nav_pages = page_cards(project)
+        self.renderer.editions = self.editions
+        self.renderer.entry_changes = entry_changes(self.data, self.editions)
         self.failed = False  # set under `mkdocs serve` when the build has problems to show instead
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
@@ -184,8 +193,22 @@ class BuildContext:
             "as_of_iso": meta.as_of.isoformat(),
             "as_of_text": format_day(meta.as_of, "day", locale),
             "version": meta.version,
+            "edition_kind": EDITION_KIND_WORDS[meta.edition_kind],
             "pdf_href": relative_href(url, PDF_PATH),
+            "changes_href": relative_href(url, page_url(PAGE_PATHS["changes"], self.project.use_directory_urls)),
         }
+
+    def page_dates(self) -> dict[str, dt.date]:
+        """Each page's date of last change (its latest logged change, else the first edition's date)."""
+        first = self.editions[0].date if self.editions else (self.data.meta.updated if self.data.meta else dt.date(1970, 1, 1))
+        changed = last_change_dates(self.data, self.editions)
+        return {entry.src: changed.get(entry.src, first) for entry in self.project.nav}
+
+    def json_ld(self, src_path: str, url: str, title: str, description: str) -> str | None:
+        """The page's schema.org JSON-LD (a Report, with the downloads as a Dataset), as a JSON string."""
+        if self.data.meta is None:
+            return None
+        return page_json_ld(self.data, self.editions, self.project.site_url, src_path, url, title, description, self.page_dates())
 
     def abbreviations(self) -> str:
         """The glossary as Markdown abbreviation definitions."""
@@ -194,6 +217,10 @@ class BuildContext:
     def finish_page_html(self, src_path: str, html: str) -> str:
         """Put the macros' markup into a page's HTML, then check the result; return it."""
         html = self.renderer.expand(html)
+        note = self.renderer.change_note(src_path)
+        if note is not None:
+            # After the page's title: readers see first that the page changed, and when.
+            html = re.sub(r"(</h1>)", lambda match: match.group(1) + str(note), html, count=1) if "</h1>" in html else str(note) + html
         self.check_page_html(src_path, html)
         return html
 
@@ -210,6 +237,14 @@ class BuildContext:
                 "take it from the data file with a macro such as {{ figure('...') }}, "
                 "or list it in extra.briefing.allowed_numbers (mkdocs.yml) with the reason if it is not a figure",
             )
+
+    def check_change_pages(self, site_files: set[str]) -> None:
+        """Record every page a logged change names that is not a page of the docs."""
+        for change_id, change in self.data.changes.items():
+            for index, page in enumerate(change.pages):
+                if page not in site_files:
+                    self.data.add_problem(("changes", change_id, "pages", index), f"change {change_id!r} names page {page!r}, which is not in the docs",
+                                          did_you_mean(page, [name for name in site_files if name.endswith(".md")]) or "name a page such as visit.md")
 
     def check_links(self, site_files: set[str]) -> None:
         """Record every relative link whose target file or anchor does not exist, at its line."""

@@ -55,6 +55,7 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
     context = context_for(config)
     context.check_usage()
     context.check_links({file.src_uri for file in files})
+    context.check_change_pages({file.src_uri for file in files})
     if context.problems:
         if _serving:
             for problem in context.problems:
@@ -79,7 +80,11 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 
 def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types
-    footer = context_for(config).page_footer(page.url)
+    briefing = context_for(config)
+    footer = briefing.page_footer(page.url)
     if footer is not None:
         context["briefing_footer"] = footer
+    json_ld = briefing.json_ld(page.file.src_path, page.url, page.title or "", str(page.meta.get("description") or ""))
+    if json_ld is not None:
+        context["briefing_json_ld"] = json_ld
     return context

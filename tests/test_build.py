@@ -131,10 +131,10 @@ def test_three_planted_errors_reported_in_one_run(project: Path) -> None:
     glossary.write_text(glossary_text, encoding="utf-8")
     result = run_build(project)
     assert result.returncode != 0
-    assert f"data/briefing.yml:{line_of(data_text, 'value: 158')}:5: value 158 billion" in result.output
+    assert f"data/briefing.yml:{line_of(data_text, 'value: 158')}:5: 'trade.turnover_2022' has value 158 billion" in result.output
     assert f"docs/about.md:{line_of(about_text, 'yuri_ushakof')}:" in result.output
     assert "did you mean 'yuri_ushakov'" in result.output
-    assert f"docs/glossary.md:{line_of(glossary_text, 'USD 999')}: hand-typed number '999'" in result.output
+    assert f"docs/glossary.md:{line_of(glossary_text, 'USD 999')}: hand-typed number '999 billion'" in result.output
 
 
 def test_hand_typed_figure_is_caught_with_page_and_line(project: Path) -> None:
@@ -143,7 +143,7 @@ def test_hand_typed_figure_is_caught_with_page_and_line(project: Path) -> None:
     page.write_text(text, encoding="utf-8")
     result = run_build(project)
     assert result.returncode != 0
-    assert f"docs/timeline.md:{line_of(text, 'USD 999')}: hand-typed number '999'" in result.output
+    assert f"docs/timeline.md:{line_of(text, 'USD 999')}: hand-typed number '999 billion'" in result.output
     assert "USD 999 billion" in result.output
 
 

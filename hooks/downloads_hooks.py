@@ -44,7 +44,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not context.data.readable or context.failed:
         return
     charts = context.renderer.rendered_charts()
-    files = download_files(context.data, charts)
+    files = download_files(context.data, charts, context.renderer.entry_changes)
     for edition in context.editions:
         if edition.pdf is not None and context.data.meta and edition.version != context.data.meta.version:
             files[f"{SITE_EDITIONS_DIR}/briefing-{edition.version}.pdf"] = edition.pdf.read_bytes()  # as published

@@ -110,7 +110,7 @@ def differences(frozen: dict[str, Any], current: dict[str, Any]) -> list[Differe
                 found.append(Difference(section, entry_id, "entry", old["text"] if old else "(none)", new["text"] if new else "(removed)"))
                 continue
             if old["value"] != new["value"] or old["text"] != new["text"]:
-                found.append(Difference(section, entry_id, "value", old["text"], new["text"]))
+                found.append(Difference(section, entry_id, "value" if old["value"] != new["value"] else "text shown", old["text"], new["text"]))
             if section == "figures" and old["quote"] != new["quote"]:
                 found.append(Difference(section, entry_id, "quote", old["quote"], new["quote"]))
     old_sources, new_sources = frozen.get("sources", {}), current.get("sources", {})
@@ -132,7 +132,13 @@ def check_against_editions(data: BriefingData, editions: list[Edition]) -> None:
                          "set meta.version to the next edition")
         return
     base = same[0] if same else earlier[-1]
-    named = {entry_id for change in data.changes.values() if change.version == version for entry_id in change.entries}
+    # Changes logged since the base edition (up to this one) account for what differs from it.
+    named = {
+        entry_id
+        for change in data.changes.values()
+        if (change.version == version if same else version_key(base.version) < version_key(change.version) <= version_key(version))
+        for entry_id in change.entries
+    }
     for difference in differences(base.frozen, snapshot(data)):
         passage = data.figures[difference.entry_id].passage if difference.what == "quote" else None
         if difference.entry_id in named or (passage and passage in named):

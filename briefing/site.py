@@ -202,7 +202,9 @@ class BuildContext:
         """Each page's date of last change (its latest logged change, else the first edition's date)."""
         first = self.editions[0].date if self.editions else (self.data.meta.updated if self.data.meta else dt.date(1970, 1, 1))
         changed = last_change_dates(self.data, self.editions)
-        return {entry.src: changed.get(entry.src, first) for entry in self.project.nav}
+        newest = max((change.date for change in self.data.changes.values()), default=first)
+        # The Changes page is as new as its newest entry.
+        return {entry.src: newest if entry.src == PAGE_PATHS["changes"] else changed.get(entry.src, first) for entry in self.project.nav}
 
     def json_ld(self, src_path: str, url: str, title: str, description: str) -> str | None:
         """The page's schema.org JSON-LD (a Report, with the downloads as a Dataset), as a JSON string."""

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from briefing.data import load_briefing
 from briefing.navigation import built_file, read_mkdocs_config
 from briefing.render import Renderer
-from tests.conftest import DATA_FILE, ROOT, line_of, nav_pages, run_build
+from tests.conftest import allowed_numbers, DATA_FILE, ROOT, line_of, nav_pages, run_build
 
 NAV_PAGES = nav_pages()
 
@@ -24,7 +24,7 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def real_data():
-    return load_briefing(DATA_FILE, "data/briefing.yml")
+    return load_briefing(DATA_FILE, "data/briefing.yml", allowed_numbers())
 
 
 def test_real_site_builds_every_page(built_site: Path) -> None:
@@ -156,9 +156,9 @@ def test_data_is_loaded_once_per_build(tmp_path: Path, monkeypatch) -> None:
     calls: list[Path] = []
     original = briefing.site.load_briefing
 
-    def counting(path: Path, display_path: str | None = None):
+    def counting(path: Path, display_path: str | None = None, allowed_numbers: frozenset[str] = frozenset()):
         calls.append(path)
-        return original(path, display_path)
+        return original(path, display_path, allowed_numbers)
 
     monkeypatch.setattr(briefing.site, "load_briefing", counting)
     monkeypatch.chdir(ROOT)

@@ -120,6 +120,7 @@ class BriefingData:
     def quantity(self, figure_id: str) -> Quantity:
         """The formatter's view of a figure or derived figure."""
         entry: Figure | Derived = self.figures.get(figure_id) or self.derived[figure_id]
+        assert entry.unit is not None  # a derived figure's unit is computed from its inputs when it is loaded
         return Quantity(
             value=self.value_of(figure_id),
             unit=entry.unit,

@@ -83,8 +83,15 @@ def published_editions(project_dir: Path) -> list[Edition]:
     for path in folder.glob("*.json") if folder.is_dir() else ():
         frozen = json.loads(path.read_text(encoding="utf-8"))
         pdf = folder / frozen["version"] / EDITION_PDF
-        editions.append(Edition(frozen["version"], dt.date.fromisoformat(frozen["date"]), frozen.get("kind", "first"),
-                                frozen, pdf if pdf.is_file() else None))
+        editions.append(
+            Edition(
+                frozen["version"],
+                dt.date.fromisoformat(frozen["date"]),
+                frozen.get("kind", "first"),
+                frozen,
+                pdf if pdf.is_file() else None,
+            )
+        )
     return sorted(editions, key=lambda edition: version_key(edition.version))
 
 
@@ -107,16 +114,40 @@ def differences(frozen: dict[str, Any], current: dict[str, Any]) -> list[Differe
         for entry_id in sorted(set(old_entries) | set(new_entries)):
             old, new = old_entries.get(entry_id), new_entries.get(entry_id)
             if old is None or new is None:
-                found.append(Difference(section, entry_id, "entry", old["text"] if old else "(none)", new["text"] if new else "(removed)"))
+                found.append(
+                    Difference(
+                        section,
+                        entry_id,
+                        "entry",
+                        old["text"] if old else "(none)",
+                        new["text"] if new else "(removed)",
+                    )
+                )
                 continue
             if old["value"] != new["value"] or old["text"] != new["text"]:
-                found.append(Difference(section, entry_id, "value" if old["value"] != new["value"] else "text shown", old["text"], new["text"]))
+                found.append(
+                    Difference(
+                        section,
+                        entry_id,
+                        "value" if old["value"] != new["value"] else "text shown",
+                        old["text"],
+                        new["text"],
+                    )
+                )
             if section == "figures" and old["quote"] != new["quote"]:
                 found.append(Difference(section, entry_id, "quote", old["quote"], new["quote"]))
     old_sources, new_sources = frozen.get("sources", {}), current.get("sources", {})
     for source_id in sorted(set(old_sources) | set(new_sources)):
         if old_sources.get(source_id) != new_sources.get(source_id):
-            found.append(Difference("sources", source_id, "source text", str(old_sources.get(source_id)), str(new_sources.get(source_id))))
+            found.append(
+                Difference(
+                    "sources",
+                    source_id,
+                    "source text",
+                    str(old_sources.get(source_id)),
+                    str(new_sources.get(source_id)),
+                )
+            )
     return found
 
 
@@ -128,26 +159,37 @@ def check_against_editions(data: BriefingData, editions: list[Edition]) -> None:
     earlier = [edition for edition in editions if version_key(edition.version) < version_key(version)]
     same = [edition for edition in editions if edition.version == version]
     if not earlier and not same:
-        data.add_problem(("meta", "version"), f"version {version} is older than every frozen edition ({editions[-1].version})",
-                         "set meta.version to the next edition")
+        data.add_problem(
+            ("meta", "version"),
+            f"version {version} is older than every frozen edition ({editions[-1].version})",
+            "set meta.version to the next edition",
+        )
         return
     base = same[0] if same else earlier[-1]
     # Changes logged since the base edition (up to this one) account for what differs from it.
     named = {
         entry_id
         for change in data.changes.values()
-        if (change.version == version if same else version_key(base.version) < version_key(change.version) <= version_key(version))
+        if (
+            change.version == version
+            if same
+            else version_key(base.version) < version_key(change.version) <= version_key(version)
+        )
         for entry_id in change.entries
     }
     for difference in differences(base.frozen, snapshot(data)):
         passage = data.figures[difference.entry_id].passage if difference.what == "quote" else None
         if difference.entry_id in named or (passage and passage in named):
             if same:
-                data.add_problem((difference.section, difference.entry_id),
-                                 f"{difference.entry_id!r} differs from edition {version}, which is frozen: was {difference.old!r}, now {difference.new!r}",
-                                 "a published edition does not change: set meta.version to the next edition for this change")
+                data.add_problem(
+                    (difference.section, difference.entry_id),
+                    f"{difference.entry_id!r} differs from edition {version}, which is frozen: was {difference.old!r}, now {difference.new!r}",
+                    "a published edition does not change: set meta.version to the next edition for this change",
+                )
             continue
-        path = (difference.section, difference.entry_id) + (("value",) if difference.what == "value" and difference.section == "figures" else ())
+        path = (difference.section, difference.entry_id) + (
+            ("value",) if difference.what == "value" and difference.section == "figures" else ()
+        )
         data.add_problem(
             path,
             f"{difference.entry_id!r} changed since edition {base.version} ({difference.what}): was {difference.old!r}, now {difference.new!r}",
@@ -156,8 +198,11 @@ def check_against_editions(data: BriefingData, editions: list[Edition]) -> None:
         )
     for change_id, change in data.changes.items():
         if version_key(change.version) > version_key(version):
-            data.add_problem(("changes", change_id, "version"), f"change {change_id!r} is for edition {change.version}, after this one ({version})",
-                             f"set meta.version to {change.version}, or the change's version to {version}")
+            data.add_problem(
+                ("changes", change_id, "version"),
+                f"change {change_id!r} is for edition {change.version}, after this one ({version})",
+                f"set meta.version to {change.version}, or the change's version to {version}",
+            )
 
 
 def last_change_dates(data: BriefingData, editions: list[Edition]) -> dict[str, dt.date]:
@@ -176,9 +221,11 @@ def entry_changes(data: BriefingData, editions: list[Edition]) -> dict[str, tupl
     by_version = {edition.version: edition for edition in editions}
     for change in sorted(data.changes.values(), key=lambda change: change.date):
         earlier = [edition for edition in editions if version_key(edition.version) < version_key(change.version)]
-        frozen = (by_version.get(earlier[-1].version).frozen if earlier else {})  # type: ignore[union-attr]
+        frozen = by_version.get(earlier[-1].version).frozen if earlier else {}  # type: ignore[union-attr]
         for entry_id in change.entries:
-            old = (frozen.get("figures", {}).get(entry_id) or frozen.get("derived", {}).get(entry_id)) if frozen else None
+            old = (
+                (frozen.get("figures", {}).get(entry_id) or frozen.get("derived", {}).get(entry_id)) if frozen else None
+            )
             if old is not None:
                 found[entry_id] = (change.date, change.kind.value, old["text"])
     return found
@@ -207,7 +254,9 @@ def freeze(project_dir: Path, version: str, pdf: Path | None) -> Path:
     if data.problems or data.meta is None:
         raise SystemExit("the data file has problems; run make build first:\n" + data.problems.report())
     if data.meta.version != version:
-        raise SystemExit(f"meta.version is {data.meta.version}, not {version}: set it in {project.data_display_path} first")
+        raise SystemExit(
+            f"meta.version is {data.meta.version}, not {version}: set it in {project.data_display_path} first"
+        )
     folder = project_dir / EDITIONS_DIR
     folder.mkdir(exist_ok=True)
     target = folder / f"{version}.json"

@@ -46,7 +46,11 @@ def report_record(data: BriefingData, editions: list[Edition], site_url: str) ->
         "publisher": {"@type": "Organization", "name": meta.publisher},
         "license": meta.licence_url,
         "inLanguage": meta.locale.replace("_", "-"),
-        "encoding": {"@type": "MediaObject", "encodingFormat": "application/pdf", "contentUrl": _absolute(site_url, PDF_PATH)},
+        "encoding": {
+            "@type": "MediaObject",
+            "encodingFormat": "application/pdf",
+            "contentUrl": _absolute(site_url, PDF_PATH),
+        },
         "citation": [
             {
                 "@type": "CreativeWork",
@@ -89,7 +93,11 @@ def dataset_record(data: BriefingData, site_url: str) -> dict[str, Any]:
         "isBasedOn": [source.title for source in data.sources.values()],
         "distribution": [
             {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": _absolute(site_url, FIGURES_CSV)},
-            {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": _absolute(site_url, FIGURES_JSON)},
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/json",
+                "contentUrl": _absolute(site_url, FIGURES_JSON),
+            },
         ],
     }
 
@@ -125,4 +133,3 @@ def page_json_ld(
     text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, sort_keys=False)
     # Inside <script>: no "</script>", no markup; JSON parsers read the escapes as the same characters.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-

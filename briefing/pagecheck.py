@@ -174,7 +174,7 @@ def _compiled_templates(environment: Environment) -> dict[str, Any]:
             return original(source, globals, template_class)
 
         environment._briefing_compiled = cache  # type: ignore[attr-defined]
-        environment.from_string = from_string  # type: ignore[method-assign]
+        environment.from_string = from_string  # type: ignore[method-assign,assignment]
     return cache
 
 

@@ -22,34 +22,98 @@ from dataclasses import dataclass
 UNITS_WORDS: dict[str, int] = {
     word: index
     for index, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
     )
 }
 TENS_WORDS: dict[str, int] = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 ORDINAL_WORDS: dict[str, int] = {
     word: index + 1
     for index, word in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-        "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ]
     )
 }
 ORDINAL_WORDS.update({"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100})
 SCALE_WORDS: dict[str, float] = {
-    "thousand": 1e3, "k": 1e3,
-    "million": 1e6, "mn": 1e6, "m": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9,
-    "trillion": 1e12, "tn": 1e12,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
 }
 SCALE_NAMES: dict[float, str] = {1e3: "thousand", 1e6: "million", 1e9: "billion", 1e12: "trillion"}
 
 # Words a source puts before a number to say it is not exact. A figure's
 # ``qualifier`` must be the same word: present in the source <=> present in the figure.
 QUALIFIERS: tuple[str, ...] = (
-    "about", "around", "approximately", "roughly", "some", "nearly", "almost",
-    "more than", "over", "less than", "under", "up to", "at least",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some",
+    "nearly",
+    "almost",
+    "more than",
+    "over",
+    "less than",
+    "under",
+    "up to",
+    "at least",
 )
 
 _SCALE = r"(?:[\s-]?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|k|m|b)\b)?"
@@ -80,7 +144,9 @@ _PERCENT = re.compile(r"%|\bper ?cent\b|\d\s?pc\b|\bpercentage points?\b", re.IG
 _MULTIPLE = re.compile(r"fold\b|\d\s?x\b|\btimes (?:as|more|larger|higher|bigger|over)\b", re.IGNORECASE)
 _VOLUME = re.compile(r"\bcubic met(?:er|re)s?\b|\bbcm\b|\bm3\b|m³", re.IGNORECASE)
 _YEARS = re.compile(r"\b(?:years?|yrs?)\b", re.IGNORECASE)
-_YEAR_CONTEXT = re.compile(r"(?:^|\b(?:in|since|by|from|until|till|to|of|before|after|between|and|year)\s+)$", re.IGNORECASE)
+_YEAR_CONTEXT = re.compile(
+    r"(?:^|\b(?:in|since|by|from|until|till|to|of|before|after|between|and|year)\s+)$", re.IGNORECASE
+)
 
 # What each kind of quantity is called in messages, by the figure units of the model.
 KIND_NAMES: dict[str, str] = {
@@ -183,7 +249,13 @@ def _word_number(match: re.Match[str]) -> tuple[str, float, float, str | None]:
     words = match.group(0)
     if match.group("decade"):
         count = match.group("decades")
-        times = 1.0 if count in (None, "a", "one") else float(count) if count.isdigit() else float(UNITS_WORDS[count.lower()])
+        times = (
+            1.0
+            if count in (None, "a", "one")
+            else float(count)
+            if count.isdigit()
+            else float(UNITS_WORDS[count.lower()])
+        )
         return words, 10.0 * times, 1.0, "years"
     if match.group("dozen"):
         lead = words.lower().split()[0]
@@ -191,7 +263,12 @@ def _word_number(match: re.Match[str]) -> tuple[str, float, float, str | None]:
     if match.group("ordinalword"):
         return words, float(ORDINAL_WORDS[match.group("ordinalword").lower()]), 1.0, "rank"
     if match.group("barescale"):
-        return words, 1.0, {"hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}[match.group("barescale").lower()], None
+        return (
+            words,
+            1.0,
+            {"hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}[match.group("barescale").lower()],
+            None,
+        )
     cardinal = match.group("cardinal").lower()
     tens, _, unit = cardinal.partition("-")
     value = float(TENS_WORDS.get(tens, UNITS_WORDS.get(tens, 0)) + (UNITS_WORDS.get(unit, 0) if unit else 0))
@@ -245,10 +322,18 @@ def read_statement(span: str) -> Statement:
     if hint == "rank":
         kinds.append("rank")
     if len(kinds) > 1:
-        raise SpanError("state more than one kind of quantity (" + " and ".join(KIND_NAMES[kind] for kind in kinds) + ")")
+        raise SpanError(
+            "state more than one kind of quantity (" + " and ".join(KIND_NAMES[kind] for kind in kinds) + ")"
+        )
     if kinds:
         kind = kinds[0]
-    elif scale == 1.0 and value.is_integer() and 1800 <= value <= 2100 and _YEAR_CONTEXT.search(text[:start]) and "," not in words:
+    elif (
+        scale == 1.0
+        and value.is_integer()
+        and 1800 <= value <= 2100
+        and _YEAR_CONTEXT.search(text[:start])
+        and "," not in words
+    ):
         kind = "year"
     else:
         kind = "count"

@@ -26,16 +26,65 @@ DIGITS = re.compile(
     r"(?P<token>(?:[A-Z]{1,2}\$|[$€£¥₽])?\d+(?:[.,]\d+)*(?:-fold\b|[A-Za-z%]+)?"
     r"(?:[ \u00a0-](?:hundred|thousand|million|billion|trillion)\b)?)"
 )
-_CARDINALS = (
-    "three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
-).split()
-_ORDINALS = (
-    "third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
-    "sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth sixtieth seventieth "
-    "eightieth ninetieth hundredth thousandth millionth billionth"
-).split()
-_LARGE = "hundreds? thousands? millions? billions? trillions? dozens?".split()
+_CARDINALS = [
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+]
+_ORDINALS = [
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "thirtieth",
+    "fortieth",
+    "fiftieth",
+    "sixtieth",
+    "seventieth",
+    "eightieth",
+    "ninetieth",
+    "hundredth",
+    "thousandth",
+    "millionth",
+    "billionth",
+]
+_LARGE = ["hundreds?", "thousands?", "millions?", "billions?", "trillions?", "dozens?"]
 WORDS = re.compile(
     r"(?<![\w-])(?P<token>(?:" + "|".join(sorted([*_CARDINALS, *_ORDINALS, *_LARGE], key=len, reverse=True)) + r")"
     r"(?:-(?:one|two|three|four|five|six|seven|eight|nine|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))?"

@@ -48,7 +48,7 @@ class Dimension:
             return "a calendar year" if self.point == "year" else "a rank"
         if not self.bases:
             return "a plain number"
-        scale = {factor: scale.value for scale, factor in SCALE_FACTORS.items()}.get(self.scale)
+        scale = {float(factor): scale.value for scale, factor in SCALE_FACTORS.items()}.get(self.scale)
         unit = " × ".join(base if power == 1 else f"{base}^{power}" for base, power in self.bases)
         return f"{unit} ({scale})" if scale else unit
 
@@ -92,18 +92,22 @@ def _add(left: Dimension, right: Dimension, node: ast.BinOp) -> Dimension:
     verb = "adds" if isinstance(node.op, ast.Add) else "subtracts"
     if left.point or right.point:
         if left.point == "rank" or right.point == "rank":
-            raise UnitError(f"{verb} a rank ({(left.names | right.names).get('rank')}): ranks are positions, not amounts")
+            raise UnitError(
+                f"{verb} a rank ({(left.names | right.names).get('rank')}): ranks are positions, not amounts"
+            )
         if left.point == "year" and right.point == "year" and isinstance(node.op, ast.Sub):
             return Dimension(((YEARS, 1),), names={YEARS: left.names.get("year", "")})
         if left.point == "year" and right.bases == ((YEARS, 1),):
             return left
         if right.point == "year" and left.bases == ((YEARS, 1),) and isinstance(node.op, ast.Add):
             return right
-        raise UnitError(f"{verb} a calendar year and {right.describe() if left.point else left.describe()}: only year − year and year ± years have a meaning")
+        raise UnitError(
+            f"{verb} a calendar year and {right.describe() if left.point else left.describe()}: only year − year and year ± years have a meaning"
+        )
     _check_currencies(left, right, verb)
     if left.bases != right.bases:
         if not left.bases or not right.bases:
-            number, amount = (left, right) if not left.bases else (right, left)
+            amount = right if not left.bases else left
             raise UnitError(f"{verb} a plain number and {amount.describe()} ({ast.unparse(node)})")
         raise UnitError(f"{verb} {left.describe()} and {right.describe()}")
     if left.bases and left.scale != right.scale:
@@ -128,8 +132,10 @@ def formula_dimension(formula: Formula, dimensions: Mapping[str, Dimension]) -> 
             return _add(left, right, node)
         for side in (left, right):
             if side.point:
-                raise UnitError(f"multiplies or divides {side.describe()} ({side.names.get(side.point, '?')}): "
-                                "years and ranks are positions; subtract years to get a number of years")
+                raise UnitError(
+                    f"multiplies or divides {side.describe()} ({side.names.get(side.point, '?')}): "
+                    "years and ranks are positions; subtract years to get a number of years"
+                )
         verb = "multiplies" if isinstance(node.op, ast.Mult) else "divides"
         _check_currencies(left, right, verb)
         return _combine(left, right, 1 if isinstance(node.op, ast.Mult) else -1)

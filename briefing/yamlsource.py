@@ -140,9 +140,9 @@ def explain_syntax_error(text: str, line: int | None, column: int | None, proble
     if "mapping values are not allowed here" in problem:
         key_line = _KEY_LINE.match(current)
         if key_line and column is not None and column - 1 > key_line.end("key"):
-            key, value = key_line.group("key"), (key_line.group("value") or "").replace('"', '\\"')
+            key, typed = key_line.group("key"), (key_line.group("value") or "").replace('"', '\\"')
             return (line, column, f"the text of '{key}' contains ': ', which YAML reads as the start of another key",
-                    f'put the text in quotes: {key}: "{value}"')
+                    f'put the text in quotes: {key}: "{typed}"')
     if "mapping values are not allowed here" in problem or "expected <block end>" in problem:
         previous = _previous(lines, index)
         if previous is not None:
@@ -185,10 +185,10 @@ def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData 
         data = converter.convert(node, ())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        line, column, message, hint = explain_syntax_error(text, line, column, str(error.problem or error))
-        problems.add(display_path, line, column, f"YAML syntax error: {message}", hint)
+        found_line = mark.line + 1 if mark else None
+        found_column = mark.column + 1 if mark else None
+        where_line, where_column, message, hint = explain_syntax_error(text, found_line, found_column, str(error.problem or error))
+        problems.add(display_path, where_line, where_column, f"YAML syntax error: {message}", hint)
         return None
     except yaml.YAMLError as error:
         problems.add(display_path, None, None, f"YAML error: {error}")

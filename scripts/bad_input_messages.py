@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.data import load_briefing  # noqa: E402
-from tests.conftest import allowed_numbers, build_in_process, copy_project, run_build  # noqa: E402
-from tests.test_bad_input import CASES  # noqa: E402
-from tests.test_evidence_bad_input import DATA, DATA_CASES, PAGE_CASES  # noqa: E402
+from briefing.data import load_briefing
+from tests.conftest import allowed_numbers, build_in_process, copy_project, run_build
+from tests.test_bad_input import CASES
+from tests.test_evidence_bad_input import DATA, DATA_CASES, PAGE_CASES
 
 
 def evidence_messages() -> None:

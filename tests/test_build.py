@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from briefing.data import load_briefing
 from briefing.navigation import built_file, read_mkdocs_config
 from briefing.render import Renderer
-from tests.conftest import allowed_numbers, DATA_FILE, ROOT, line_of, nav_pages, run_build
+from tests.conftest import DATA_FILE, ROOT, allowed_numbers, line_of, nav_pages, run_build
 
 NAV_PAGES = nav_pages()
 

@@ -21,7 +21,7 @@ from briefing.data import load_briefing
 from briefing.downloads import chart_path
 from briefing.formatting import format_quantity
 from briefing.model import ChartKind
-from tests.conftest import allowed_numbers, DATA_FILE, ROOT, line_of, load_data_variant, run_build
+from tests.conftest import DATA_FILE, ROOT, allowed_numbers, line_of, load_data_variant, run_build
 
 SVG = "{http://www.w3.org/2000/svg}"
 BAR_PATH = re.compile(r"M\s+([-\d.]+)\s+([-\d.]+)\s+L\s+([-\d.]+)\s+([-\d.]+)")

@@ -16,9 +16,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from briefing import downloads
-from briefing.downloads import PDF_PATH
 from briefing.data import load_briefing
-from tests.conftest import allowed_numbers, DATA_FILE, ROOT, run_build
+from briefing.downloads import PDF_PATH
+from tests.conftest import DATA_FILE, ROOT, allowed_numbers, run_build
 
 
 @pytest.fixture(scope="module")

@@ -20,11 +20,17 @@ import pytest
 from pypdf import PdfReader
 
 from briefing.data import load_briefing
-from briefing.editions import check_against_editions, differences, freeze, published_editions, sitemap_with_page_dates, snapshot
+from briefing.editions import (
+    check_against_editions,
+    differences,
+    freeze,
+    published_editions,
+    sitemap_with_page_dates,
+    snapshot,
+)
 from briefing.publish import publish
 from briefing.quotes import text_sha256
 from tests.conftest import DATA_FILE, ROOT, allowed_numbers, line_of, nav_pages, page_path
-from tests.test_bad_input import edit
 
 SOURCE = "data/sources/vovworld-2023-03-xi-state-visit-to-russia.txt"
 NEXT = "9.9.9"  # a version after every frozen edition
@@ -83,7 +89,9 @@ def test_a_published_edition_is_frozen(project: Path) -> None:
     freeze(project, base, None)
     plant_corrected_capture(project, log_it=True)
     data_file = project / "data" / "briefing.yml"
-    data_file.write_text(data_file.read_text(encoding="utf-8").replace(f"version: {NEXT}", f"version: {base}"), encoding="utf-8")
+    data_file.write_text(
+        data_file.read_text(encoding="utf-8").replace(f"version: {NEXT}", f"version: {base}"), encoding="utf-8"
+    )
     data = load_briefing(data_file, "data/briefing.yml", allowed_numbers())
     check_against_editions(data, published_editions(project))
     message = f"'trade.turnover_2022' differs from edition {base}, which is frozen: was 'US$185 billion', now 'US$186 billion'"
@@ -116,11 +124,19 @@ def test_logged_change_shows_wherever_readers_look(corrected_site: Path) -> None
     root = lxml.html.fromstring(trade)
     note = root.xpath('//aside[contains(@class, "change-note")]')[0].text_content()
     assert "Correction, 15 January 2027" in note and "The stored capture of the source is corrected" in note
-    tips = [tip.text_content() for tip in root.xpath('//span[@data-figure="trade.turnover_2022"]//small[contains(@class, "fig__tip")]')]
+    tips = [
+        tip.text_content()
+        for tip in root.xpath('//span[@data-figure="trade.turnover_2022"]//small[contains(@class, "fig__tip")]')
+    ]
     assert tips and all("Corrected on 15 January 2027; was US$185 billion." in tip for tip in tips), tips
     figures = json.loads((corrected_site / "downloads" / "figures.json").read_text(encoding="utf-8"))
     record = next(figure for figure in figures["figures"] if figure["id"] == "trade.turnover_2022")
-    assert (record["value"], record["changed_on"], record["change_kind"], record["was"]) == (186, "2027-01-15", "correction", "US$185 billion")
+    assert (record["value"], record["changed_on"], record["change_kind"], record["was"]) == (
+        186,
+        "2027-01-15",
+        "correction",
+        "US$185 billion",
+    )
     assert figures["briefing"]["edition"] == {"version": NEXT, "date": "2027-01-15", "kind": "correction"}
     pdf_text = "\n".join(page.extract_text() for page in PdfReader(corrected_site / "downloads" / "briefing.pdf").pages)
     flat = " ".join(pdf_text.split())
@@ -149,7 +165,9 @@ def test_earlier_editions_can_be_downloaded_as_published(corrected_site: Path) -
             continue
         served = corrected_site / "downloads" / "editions" / f"briefing-{edition.version}.pdf"
         assert served.read_bytes() == edition.pdf.read_bytes()
-        assert f"briefing-{edition.version}.pdf" in (corrected_site / "changes" / "index.html").read_text(encoding="utf-8")
+        assert f"briefing-{edition.version}.pdf" in (corrected_site / "changes" / "index.html").read_text(
+            encoding="utf-8"
+        )
 
 
 def test_json_ld_parses_and_matches_the_data_file(built_site: Path) -> None:
@@ -166,12 +184,19 @@ def test_json_ld_parses_and_matches_the_data_file(built_site: Path) -> None:
         assert report["datePublished"] == editions[0].date.isoformat()
         assert report["dateModified"] == data.meta.updated.isoformat()
         assert report["author"]["name"] == data.meta.author and report["publisher"]["name"] == data.meta.publisher
-        assert [citation["name"] for citation in report["citation"]] == [source.title for source in data.sources.values()]
+        assert [citation["name"] for citation in report["citation"]] == [
+            source.title for source in data.sources.values()
+        ]
         assert len(report["correction"]) == len(corrections)
-        assert {item["datePublished"] for item in report["correction"]} == {change.date.isoformat() for change in corrections}
+        assert {item["datePublished"] for item in report["correction"]} == {
+            change.date.isoformat() for change in corrections
+        }
         assert webpage["isPartOf"]["@id"] == report["@id"]
         dt.date.fromisoformat(webpage["dateModified"])
-        assert [item["contentUrl"].rsplit("/", 1)[1] for item in dataset["distribution"]] == ["figures.csv", "figures.json"]
+        assert [item["contentUrl"].rsplit("/", 1)[1] for item in dataset["distribution"]] == [
+            "figures.csv",
+            "figures.json",
+        ]
 
 
 def test_differences_and_sitemap_rewrite_units() -> None:

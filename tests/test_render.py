@@ -6,7 +6,7 @@ from briefing.data import load_briefing
 from briefing.model import Person
 from briefing.problems import Problems
 from briefing.render import Renderer, relative_href
-from tests.conftest import allowed_numbers, DATA_FILE
+from tests.conftest import DATA_FILE, allowed_numbers
 
 
 def renderer() -> Renderer:

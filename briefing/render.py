@@ -370,7 +370,8 @@ class Renderer:
     def changes_list(self) -> Markup:
         """Every logged change, newest first, by edition, with the PDFs of earlier editions."""
         by_version: dict[str, list[tuple[str, Any]]] = {}
-        for change_id, change in sorted(self.data.changes.items(), key=lambda item: (item[1].date, item[0]), reverse=True):
+        # Newest first; changes of one day keep the data file's order (a stable sort).
+        for change_id, change in sorted(self.data.changes.items(), key=lambda item: item[1].date, reverse=True):
             by_version.setdefault(change.version, []).append((change_id, change))
         versions = sorted(by_version, key=version_key, reverse=True)
         page_titles = {card.src_path: card.title for card in self.nav_pages}

@@ -122,8 +122,9 @@ def test_logged_change_shows_wherever_readers_look(corrected_site: Path) -> None
     assert "15 January 2027" in changes
     trade = (corrected_site / "trade" / "index.html").read_text(encoding="utf-8")
     root = lxml.html.fromstring(trade)
-    note = root.xpath('//aside[contains(@class, "change-note")]')[0].text_content()
-    assert "Correction, 15 January 2027" in note and "The stored capture of the source is corrected" in note
+    note = root.xpath('//details[contains(@class, "change-note")]')[0]
+    assert " ".join(note.xpath("./summary")[0].text_content().split()) == "Corrected on 15 January 2027 (edition 9.9.9)"
+    assert "Correction, 15 January 2027: The stored capture of the source is corrected" in " ".join(note.text_content().split())
     tips = [
         tip.text_content()
         for tip in root.xpath('//span[@data-figure="trade.turnover_2022"]//small[contains(@class, "fig__tip")]')

@@ -5,7 +5,7 @@ Here the briefing is a ``Report`` with its ``version``, first publication and la
 modification dates, author, publisher, licence, the ``citation`` of each source
 and a ``correction`` entry for every logged correction; the page is a
 ``WebPage`` that is part of it, dated by its own last change; and the figures
-downloads are a ``Dataset``. Everything comes from the data file and the frozen
+downloads are a ``Dataset`` on the Key figures page, which lists them. Everything comes from the data file and the frozen
 editions, so tests can check it against them.
 """
 
@@ -16,11 +16,12 @@ import json
 from typing import Any
 
 from briefing.data import BriefingData
-from briefing.downloads import FIGURES_CSV, FIGURES_JSON, PDF_PATH, source_citation
+from briefing.downloads import FIGURES_CSV, FIGURES_JSON
 from briefing.editions import Edition
 from briefing.navigation import page_url
 
 CHANGES_PAGE = "changes.md"
+DOWNLOADS_PAGE = "key-figures.md"  # the page that lists the downloads carries the Dataset
 
 
 def _absolute(site_url: str, path: str) -> str:
@@ -37,7 +38,6 @@ def report_record(data: BriefingData, editions: list[Edition], site_url: str) ->
         "@type": "Report",
         "@id": _absolute(site_url, "#briefing"),
         "name": meta.title,
-        "alternativeHeadline": meta.subtitle,
         "url": _absolute(site_url, ""),
         "version": meta.version,
         "datePublished": first.isoformat(),
@@ -46,27 +46,18 @@ def report_record(data: BriefingData, editions: list[Edition], site_url: str) ->
         "publisher": {"@type": "Organization", "name": meta.publisher},
         "license": meta.licence_url,
         "inLanguage": meta.locale.replace("_", "-"),
-        "encoding": {
-            "@type": "MediaObject",
-            "encodingFormat": "application/pdf",
-            "contentUrl": _absolute(site_url, PDF_PATH),
-        },
         "citation": [
             {
-                "@type": "CreativeWork",
+                "@type": "CreativeWork",  # the full citation is on the Sources page
                 "name": source.title,
-                "author": source.author,
-                "publisher": {"@type": "Organization", "name": source.publisher},
-                "datePublished": source.published,
-                "text": source_citation(source),
+                "publisher": source.publisher,
                 **({"url": source.url} if source.url else {}),
             }
             for source in data.sources.values()
         ],
         "correction": [
             {
-                "@type": "CorrectionComment",
-                "text": f"{change.what} {change.why}",
+                "@type": "CorrectionComment",  # what and why are on the Changes page it links to
                 "datePublished": change.date.isoformat(),
                 "url": f"{changes_url}#{change_id}",
             }
@@ -84,8 +75,7 @@ def dataset_record(data: BriefingData, site_url: str) -> dict[str, Any]:
         "@type": "Dataset",
         "@id": _absolute(site_url, "#figures"),
         "name": f"Figures of the briefing: {meta.title}",
-        "description": "Every figure of the briefing with its value, unit, period, source and the source's exact words, "
-        "and every derived figure with its formula.",
+        "description": "Every figure with its value, unit, period, source and the source's words; derived ones with their formula.",
         "version": meta.version,
         "dateModified": meta.updated.isoformat(),
         "creator": {"@type": "Organization", "name": meta.author},
@@ -119,17 +109,16 @@ def page_json_ld(
     graph = [
         report_record(data, editions, site_url),
         {
+            # The page's description is already its <meta name="description">.
             "@type": "WebPage",
             "@id": _absolute(site_url, url),
-            "url": _absolute(site_url, url),
             "name": title,
-            "description": description,
             "dateModified": page_date.isoformat(),
             "isPartOf": {"@id": _absolute(site_url, "#briefing")},
-            "inLanguage": meta.locale.replace("_", "-"),
         },
-        dataset_record(data, site_url),
     ]
-    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, sort_keys=False)
+    if src_path == DOWNLOADS_PAGE:
+        graph.append(dataset_record(data, site_url))
+    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, separators=(",", ":"))
     # Inside <script>: no "</script>", no markup; JSON parsers read the escapes as the same characters.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -389,7 +389,8 @@ class Renderer:
         changes = sorted((change for change in self.data.changes.values() if src_path in change.pages), key=lambda change: change.date, reverse=True)
         if not changes:
             return None
-        return self._render("change_note.html", changes=changes, format_day=format_day, locale=self.locale,
+        # Home is the first view: its note is the one line, the list is on the Changes page.
+        return self._render("change_note.html", changes=changes, format_day=format_day, locale=self.locale, compact=src_path == "index.md",
                             href=relative_href(self.page.url, page_url(PAGE_PATHS["changes"], self.use_directory_urls)))
 
     def page_cards(self) -> Markup:

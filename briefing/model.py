@@ -49,6 +49,11 @@ class Scale(StrEnum):
 SCALE_FACTORS: dict[Scale, int] = {Scale.thousand: 10**3, Scale.million: 10**6, Scale.billion: 10**9}
 
 
+# Words a source puts before a number ("nearly", "about", ...); they travel with the value.
+# A figure's qualifier must be the one its source writes (briefing.quotes.QUALIFIERS).
+Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
+
+
 class Strict(BaseModel):
     """Base: unknown fields are errors, values are immutable after validation."""
 
@@ -130,9 +135,6 @@ class Quoted(Strict):
         return self._source
 
 
-Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
-
-
 class Figure(Quoted):
     """A number stated by a source."""
 
@@ -145,6 +147,7 @@ class Figure(Quoted):
     precision: int = Field(default=0, ge=0, le=4)
     qualifier: Qualifier | None = Field(default=None, description="the source's own word before the number, e.g. nearly")
     states: str = Field(min_length=1, description="the words of the passage that state this figure, e.g. 'nearly 33.7 billion USD'")
+    goal: bool = Field(default=False, description="a goal or target someone set, not a measured value; charts draw it as an outline")
     note: str | None = None
 
     @model_validator(mode="after")
@@ -172,7 +175,7 @@ class Derived(Strict):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1)
     precision: int = Field(default=1, ge=0, le=4)
-    qualifier: Literal["about"] | None = Field(default=None, description="'about' when the inputs are rounded or qualified")
+    qualifier: Literal["about"] | None = Field(default=None, description="'about' for an approximate result (inputs rounded or qualified), shown with the value everywhere")
     note: str | None = None
 
 

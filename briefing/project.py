@@ -20,13 +20,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from briefing.navigation import NavEntry, nav_entries, read_mkdocs_config
 from briefing.problems import Problem, did_you_mean
 
 CONFIG_FILE = "mkdocs.yml"
 SETTINGS_KEY = "extra.briefing"
+
+
+class HostingSettings(BaseModel):
+    """``extra.briefing.hosting``: what the generated host configuration promises."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hsts_include_subdomains: StrictBool = Field(
+        default=False,
+        description="send HSTS with includeSubDomains; only if every subdomain of the site's domain is HTTPS",
+    )
 
 
 class BriefingSettings(BaseModel):
@@ -38,6 +49,7 @@ class BriefingSettings(BaseModel):
     allowed_numbers: tuple[str, ...] = Field(
         default=(), description="numbers allowed in page text without a macro; keep it short and say why"
     )
+    hosting: HostingSettings = Field(default_factory=HostingSettings)
 
 
 class ProjectError(Exception):
@@ -77,10 +89,12 @@ def read_settings(raw: Any, config_text: str = "", config_path: str = CONFIG_FIL
         problems = []
         known = list(BriefingSettings.model_fields)
         for issue in error.errors():
-            key = str(issue["loc"][0]) if issue["loc"] else "briefing"
-            line = _key_line(config_text, key)
+            location = [str(part) for part in issue["loc"]] or ["briefing"]
+            key = ".".join(location)  # e.g. hosting.hsts_include_subdomains
+            line = _key_line(config_text, location[-1])
             if issue["type"] == "extra_forbidden":
-                hint = did_you_mean(key, known) or "known settings: " + ", ".join(known)
+                siblings = list(HostingSettings.model_fields) if location[0] == "hosting" and len(location) > 1 else known
+                hint = did_you_mean(location[-1], siblings) or "known settings: " + ", ".join(siblings)
                 problems.append(Problem(config_path, line, None, f"unknown setting {SETTINGS_KEY}.{key}", hint))
             else:
                 problems.append(

@@ -66,6 +66,24 @@ def build_date(epoch: str | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+def make_world_readable(root: Path) -> None:
+    """Directories 0755 and files 0644 under ``root`` (itself included), whatever the umask and ``mkdtemp`` gave.
+
+    ``mkdtemp`` creates the staging directory 0700, so without this a web server
+    running as another user, or a copy made with ``rsync -a``, answers 403.
+    """
+    root.chmod(0o755)
+    for folder, subfolders, files in os.walk(root):
+        for name in subfolders:
+            path = Path(folder, name)
+            if not path.is_symlink():
+                path.chmod(0o755)
+        for name in files:
+            path = Path(folder, name)
+            if not path.is_symlink():
+                path.chmod(0o644)
+
+
 def post_build_steps() -> list[PostBuildStep]:
     """What runs on the built HTML, in order: the PDF (with the full fonts), the site's font
     subsets, then hosting (headers, .gz copies), which stays last."""
@@ -109,6 +127,7 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
         with build_date(env.get("SOURCE_DATE_EPOCH")):
             for step in post_build_steps() if steps is None else steps:
                 step(project_dir, staging)
+        make_world_readable(staging)
         previous = None
         if site_dir.exists():
             previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")

@@ -266,10 +266,10 @@ DATA_CASES = [
         "number in a chart caption",
         data_edit(
             (
-                "    caption: Turnover in the first two months",
-                "    caption: Turnover of 888 billion in the first two months",
+                "    caption: Russia–China trade turnover in January and February, a year apart.",
+                "    caption: Russia–China trade turnover of 888 billion in January and February, a year apart.",
             ),
-            locate="    caption: Turnover of 888",
+            locate="    caption: Russia–China trade turnover of 888",
         ),
         "hand-typed number '888 billion' in charts.caption of 'trade-jan-feb'",
     ),

@@ -119,3 +119,23 @@ def test_a_generator_that_skips_the_hooks_is_refused(project: Path) -> None:
     assert publish(project, site, steps=[]) != 0
     assert (site / "index.html").read_text(encoding="utf-8") == "last good site"
     assert sorted(path.name for path in project.iterdir() if path.name.startswith(".site")) == []
+
+
+def test_hsts_subdomains_is_a_checked_hosting_setting() -> None:
+    assert BriefingSettings().hosting.hsts_include_subdomains is False
+    config_text = "extra:\n  briefing:\n    hosting:\n      hsts_include_subdomain: true\n      other: yes\n"
+    _, problems = read_settings({"hosting": {"hsts_include_subdomain": True}}, config_text)
+    assert [str(problem) for problem in problems] == [
+        "mkdocs.yml:4: unknown setting extra.briefing.hosting.hsts_include_subdomain (did you mean 'hsts_include_subdomains'?)"
+    ]
+    _, problems = read_settings({"hosting": {"hsts_include_subdomains": "yes"}})
+    assert len(problems) == 1 and "extra.briefing.hosting.hsts_include_subdomains" in str(problems[0])
+    settings, problems = read_settings({"hosting": {"hsts_include_subdomains": True}})
+    assert problems == [] and settings.hosting.hsts_include_subdomains is True
+
+
+def test_hsts_header_follows_the_setting() -> None:
+    from briefing.hosting import security_headers
+
+    assert security_headers([])["Strict-Transport-Security"] == "max-age=31536000"
+    assert security_headers([], hsts_include_subdomains=True)["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"

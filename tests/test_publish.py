@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gzip
-import os
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from briefing.hosting import HEADERS_FILE, NGINX_CONF, gzip_bytes
@@ -54,3 +55,23 @@ def test_precompressed_copies_match_their_originals(published_site: Path) -> Non
     compressed = published_site / "index.html.gz"
     assert gzip.decompress(compressed.read_bytes()) == index.read_bytes()
     assert gzip_bytes(b"same") == gzip_bytes(b"same")
+
+
+def test_published_site_is_world_readable(published_site: Path) -> None:
+    """Directories 0755 and files 0644, the site folder included (mkdtemp makes it 0700), whatever the umask."""
+    modes = {path.relative_to(published_site).as_posix() or ".": stat.S_IMODE(path.stat().st_mode) for path in [published_site, *published_site.rglob("*")]}
+    wrong = {path: oct(mode) for path, mode in modes.items() if mode != (0o755 if (published_site / path).is_dir() else 0o644)}
+    assert wrong == {}
+    assert len(modes) > 50
+
+
+def test_publish_under_a_private_umask_still_gives_readable_files(project: Path) -> None:
+    site = project / "site"
+    previous = os.umask(0o077)
+    try:
+        assert publish(project, site, steps=[]) == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755
+    assert {stat.S_IMODE(path.stat().st_mode) for path in site.rglob("*") if path.is_file()} == {0o644}
+    assert {stat.S_IMODE(path.stat().st_mode) for path in site.rglob("*") if path.is_dir()} == {0o755}

@@ -17,7 +17,7 @@ from typing import Any
 
 from briefing.data import BriefingData
 from briefing.downloads import FIGURES_CSV, FIGURES_JSON
-from briefing.editions import Edition
+from briefing.editions import Edition, version_key
 from briefing.navigation import page_url
 
 CHANGES_PAGE = "changes.md"
@@ -38,14 +38,12 @@ def report_record(data: BriefingData, editions: list[Edition], site_url: str) ->
         "@type": "Report",
         "@id": _absolute(site_url, "#briefing"),
         "name": meta.title,
-        "url": _absolute(site_url, ""),
         "version": meta.version,
         "datePublished": first.isoformat(),
         "dateModified": meta.updated.isoformat(),
         "author": {"@type": "Organization", "name": meta.author},
         "publisher": {"@type": "Organization", "name": meta.publisher},
         "license": meta.licence_url,
-        "inLanguage": meta.locale.replace("_", "-"),
         "citation": [
             {
                 "@type": "CreativeWork",  # the full citation is on the Sources page
@@ -55,16 +53,22 @@ def report_record(data: BriefingData, editions: list[Edition], site_url: str) ->
             }
             for source in data.sources.values()
         ],
+        # One entry per edition and date that corrected something; what and why are on the Changes page it links to.
         "correction": [
             {
-                "@type": "CorrectionComment",  # what and why are on the Changes page it links to
-                "datePublished": change.date.isoformat(),
-                "url": f"{changes_url}#{change_id}",
+                "@type": "CorrectionComment",
+                "datePublished": date.isoformat(),
+                "url": f"{changes_url}#edition-{version.replace('.', '-')}",
             }
-            for change_id, change in sorted(data.changes.items(), key=lambda item: item[1].date, reverse=True)
-            if change.kind.value == "correction"
+            for version, date in correction_editions(data)
         ],
     }
+
+
+def correction_editions(data: BriefingData) -> list[tuple[str, dt.date]]:
+    """Each (edition, date) with at least one logged correction, newest first."""
+    found = {(change.version, change.date) for change in data.changes.values() if change.kind.value == "correction"}
+    return sorted(found, key=lambda item: (item[1], version_key(item[0])), reverse=True)
 
 
 def dataset_record(data: BriefingData, site_url: str) -> dict[str, Any]:

@@ -192,10 +192,15 @@ def test_json_ld_parses_and_matches_the_data_file(built_site: Path) -> None:
         assert [citation["name"] for citation in report["citation"]] == [
             source.title for source in data.sources.values()
         ]
-        assert len(report["correction"]) == len(corrections)
-        assert {item["datePublished"] for item in report["correction"]} == {
-            change.date.isoformat() for change in corrections
-        }
+        expected = sorted(
+            {(change.version.replace(".", "-"), change.date.isoformat()) for change in corrections},
+            key=lambda item: item[1],
+            reverse=True,
+        )
+        assert [
+            (item["url"].rsplit("#edition-", 1)[1], item["datePublished"]) for item in report["correction"]
+        ] == expected
+        assert all(item["url"].split("#")[0].endswith("/changes/") for item in report["correction"])
         assert webpage["isPartOf"]["@id"] == report["@id"]
         dt.date.fromisoformat(webpage["dateModified"])
         if page != "key-figures.md":

@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -33,6 +33,7 @@ from briefing.model import (
     Derived,
     Event,
     Figure,
+    GlossaryEntry,
     Meta,
     Organisation,
     Passage,
@@ -47,7 +48,6 @@ from briefing.quotes import (
     SCALE_NAMES,
     SpanError,
     find_span,
-    is_verbatim,
     normalise_text,
     numbers_in,
     qualifier_before,
@@ -80,6 +80,7 @@ class BriefingData:
     sources: dict[str, Source] = field(default_factory=dict)
     source_texts: dict[str, str] = field(default_factory=dict)
     passages: dict[str, Passage] = field(default_factory=dict)
+    normalised_texts: dict[str, str] = field(default_factory=dict)  # each source normalised once, for quote search
     figures: dict[str, Figure] = field(default_factory=dict)
     derived: dict[str, Derived] = field(default_factory=dict)
     formulas: dict[str, Formula] = field(default_factory=dict)
@@ -155,8 +156,10 @@ def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKe
     except ValidationError as error:
         for detail in error.errors():
             location = tuple(detail["loc"])
+            if data.located is not None and (*path, *location) in data.located.refused:
+                continue  # the loader already said why this value could not be read
             field_name = _field_path(location)
-            message = detail["msg"]
+            message = detail["msg"].removeprefix("Value error, ")
             if detail["type"] == "missing":
                 message = f"missing required field '{field_name}'"
             elif detail["type"] == "extra_forbidden":
@@ -171,6 +174,10 @@ def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKe
             elif detail["type"] == "string_type" and isinstance(detail.get("input"), dt.date):
                 data.add_problem((*path, *location), f"{field_name}: YAML read this as a date, but it is text",
                                  f'put it in quotes: {field_name}: "{detail["input"].isoformat()}"')
+                continue
+            elif detail["type"] == "plain_text" and data.located is not None:
+                line, column = data.located.where_character((*path, *location), detail["ctx"]["character"])
+                data.problems.add(data.path, line, column, f"{field_name}: {detail['ctx']['message']}", "delete it, or write the text out plainly")
                 continue
             elif detail["type"] == "enum":
                 hint = did_you_mean(str(detail.get("input")), detail.get("ctx", {}).get("expected", "").replace("'", "").split(", "))
@@ -195,6 +202,27 @@ def _check_source_ref(data: BriefingData, path: PathKey, source_id: str) -> bool
     return False
 
 
+def file_inside(folder: Path, relative: str) -> Path | None:
+    """``folder/relative`` if it is a regular file inside ``folder`` reached without links, else None."""
+    if not relative or "\\" in relative or relative.startswith("/") or PurePosixPath(relative).is_absolute():
+        return None
+    parts = PurePosixPath(relative).parts
+    if any(part in ("..", "") for part in parts):
+        return None
+    current = folder
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return None
+    if not current.is_file():
+        return None
+    try:
+        current.resolve(strict=True).relative_to(folder.resolve(strict=True))
+    except (OSError, ValueError):
+        return None
+    return current
+
+
 def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> None:
     for source_id, entry in raw.items():
         path = ("sources", source_id)
@@ -208,12 +236,20 @@ def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> No
             continue
         assert isinstance(source, Source)
         data.sources[source_id] = source
-        text_path = data_dir / source.text
+        text_path = file_inside(data_dir, source.text)
         try:
+            if text_path is None:
+                raise FileNotFoundError(source.text)
             raw_text = text_path.read_bytes()
             text = raw_text.decode("utf-8")
-        except FileNotFoundError:
-            data.add_problem((*path, "text"), f"source text file not found: {source.text}", "copy the source into data/sources/ and give its path relative to the data file")
+        except OSError:
+            # One message whether the file is missing, outside the data folder, a link or unreadable:
+            # the build must not tell a contributor which files exist on the machine.
+            data.add_problem(
+                (*path, "text"),
+                f"source text file not found: {source.text}",
+                "copy the source into data/sources/ as a regular file, not a link, and give its path relative to the data file; files outside the data folder are never read",
+            )
             continue
         except UnicodeDecodeError:
             data.add_problem((*path, "text"), f"source text file is not UTF-8: {source.text}", "save it as UTF-8")
@@ -233,6 +269,7 @@ def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> No
             )
             continue
         data.source_texts[source_id] = text
+        data.normalised_texts[source_id] = normalise_text(text)
 
 
 def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
@@ -253,7 +290,7 @@ def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
         if text is None:
             data.invalid_ids.add(passage_id)  # the source's own problem is reported
             continue
-        if not is_verbatim(passage.text, text):
+        if normalise_text(passage.text) not in data.normalised_texts[passage.source]:
             data.add_problem(
                 (*path, "text"),
                 f"passage {passage_id!r} is not word for word in source {passage.source!r}: {passage.text[:60]!r}",
@@ -270,6 +307,17 @@ def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
             data.invalid_ids.add(passage_id)
             continue
         data.passages[passage_id] = passage
+
+
+def _load_glossary(data: BriefingData, raw: dict[str, Any]) -> None:
+    for term, expansion in raw.items():
+        path = ("glossary", term)
+        if not isinstance(expansion, str) or not expansion.strip():
+            data.add_problem(path, f"glossary entry {term!r} needs its expansion as text")
+            continue
+        entry = _validate(data, GlossaryEntry, {"term": str(term), "expansion": expansion}, path)
+        if isinstance(entry, GlossaryEntry):
+            data.glossary[entry.term] = entry.expansion
 
 
 def _load_section(data: BriefingData, name: str, raw: dict[str, Any]) -> dict[str, Any]:
@@ -660,11 +708,7 @@ def load_briefing(path: Path, display_path: str | None = None, allowed_numbers: 
     data.events = _load_section(data, "events", raw.get("events") or {})
     data.people = _load_section(data, "people", raw.get("people") or {})
     data.organisations = _load_section(data, "organisations", raw.get("organisations") or {})
-    for term, expansion in (raw.get("glossary") or {}).items():
-        if not isinstance(expansion, str) or not expansion.strip():
-            data.add_problem(("glossary", term), f"glossary entry {term!r} needs its expansion as text")
-            continue
-        data.glossary[str(term)] = expansion.strip()
+    _load_glossary(data, raw.get("glossary") or {})
     _check_figure_evidence(data)
     _check_unused_passages(data, raw)
     _compute_derived(data)

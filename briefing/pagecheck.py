@@ -10,13 +10,11 @@ outside code. A short list of allowed tokens, kept in ``mkdocs.yml`` under
 from __future__ import annotations
 
 import re
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
-from jinja2 import Environment, Template, TemplateError, TemplateSyntaxError
+from jinja2 import Environment, Template, TemplateSyntaxError
 
 from briefing.readernumbers import HandTypedNumber, hand_typed_in_text
 
@@ -118,63 +116,39 @@ def protect_code(markdown: str, environment: Environment) -> str:
     return "\n".join(output)
 
 
-RenderErrorHandler = Callable[[int | None, str], None]
+def template_syntax_error(environment: Environment, markdown: str) -> tuple[int, str] | None:
+    """The line (within ``markdown``) and message of a Jinja syntax error, or None.
 
-
-class GuardedTemplate:
-    """A compiled page whose rendering never raises: an error is handed to ``on_error`` with its line."""
-
-    def __init__(self, template: Template, on_error: RenderErrorHandler) -> None:
-        self.template = template
-        self.on_error = on_error
-
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        """Render the page; on any error, report it and return a short notice instead."""
-        try:
-            return self.template.render(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - every template error becomes a located problem
-            frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == "<template>"]
-            line = frames[-1].lineno if frames else None
-            self.on_error(line, f"{type(error).__name__}: {error}" if not isinstance(error, TemplateError) else str(error))
-            return "(This page has a template error; see the build log.)"
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.template, name)
-
-
-def compile_page(environment: Environment, markdown: str, on_error: RenderErrorHandler) -> tuple[int, str] | None:
-    """Compile a page once; return the line and message of a syntax error, or None.
-
-    The compiled page is kept, wrapped so that errors while rendering are handed
-    to ``on_error``, and handed back by ``environment.from_string`` for the same
-    source: the macros plugin then renders it without compiling it again.
+    The template compiled here is kept and handed back by ``environment.from_string``
+    for the same source, so a page is compiled once per build, not twice. Errors while
+    rendering are reported by the page environment (:mod:`briefing.pageenv`).
     """
     try:
         template = environment.from_string(markdown)
     except TemplateSyntaxError as error:
         return error.lineno, error.message or "syntax error"
-    _compiled_templates(environment)[markdown] = GuardedTemplate(template, on_error)
+    _compiled_templates(environment)[markdown] = template
     return None
 
 
-def _compiled_templates(environment: Environment) -> dict[str, Any]:
+def _compiled_templates(environment: Environment) -> dict[str, Template]:
     """The cache of templates compiled by the check, installed on ``environment`` once.
 
-    mkdocs-macros (1.5) calls ``environment.from_string(markdown)`` for each page,
-    then ``render``; the wrapper returns (once) the template the check compiled.
+    mkdocs-macros calls ``environment.from_string(markdown)`` for each page; the
+    wrapper returns (once) the template the syntax check already compiled.
     """
-    cache: dict[str, Any] | None = getattr(environment, "_briefing_compiled", None)
+    cache: dict[str, Template] | None = getattr(environment, "_briefing_compiled", None)
     if cache is None:
         cache = {}
         original = environment.from_string
 
-        def from_string(source: str, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+        def from_string(source: str, globals: Any = None, template_class: Any = None) -> Template:  # noqa: A002
             if globals is None and template_class is None and source in cache:
                 return cache.pop(source)
             return original(source, globals, template_class)
 
         environment._briefing_compiled = cache  # type: ignore[attr-defined]
-        environment.from_string = from_string  # type: ignore[method-assign,assignment]
+        environment.from_string = from_string  # type: ignore[method-assign]
     return cache
 
 

@@ -10,6 +10,7 @@ does not import MkDocs: it reads the few configuration values it needs.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 import re
 from collections.abc import Mapping
@@ -17,19 +18,31 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment
+from jinja2 import Environment, TemplateNotFound, UndefinedError
+from jinja2.exceptions import SecurityError
 
 from briefing.data import BriefingData, load_briefing
-from briefing.editions import entry_changes, last_change_dates, published_editions, check_against_editions
+from briefing.downloads import PDF_PATH
+from briefing.editions import check_against_editions, entry_changes, last_change_dates, published_editions
+from briefing.formatting import format_day
 from briefing.jsonld import page_json_ld
 from briefing.navigation import page_url
-from briefing.downloads import PDF_PATH
-from briefing.formatting import format_day
-from briefing.pagecheck import anchors_in, body_offset, compile_page, hand_typed_numbers, links_in, locate_text, protect_code
+from briefing.pagecheck import (
+    anchors_in,
+    body_offset,
+    hand_typed_numbers,
+    links_in,
+    locate_text,
+    protect_code,
+    template_syntax_error,
+)
+from briefing.pageenv import PageEnvironment, install, template_problems
+from briefing.plaintext import text_fault
 from briefing.problems import Problems, did_you_mean
 from briefing.project import Project
 from briefing.readernumbers import hand_typed_in_text
 from briefing.render import PAGE_PATHS, PageCard, Renderer, relative_href
+from briefing.safehtml import locate_needle, unsafe_markup
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
 REQUIRED_FRONT_MATTER = ("title", "description", "summary")
@@ -56,6 +69,9 @@ def front_matter_line(source_text: str, name: str) -> int | None:
             return number
     return None
 
+# Front-matter keys a page may set: its texts, and Material's search and hide switches.
+# Others (``template``, ``render_macros``, ...) would let page text change how the build treats it.
+ALLOWED_FRONT_MATTER = (*REQUIRED_FRONT_MATTER, "search", "hide")
 
 # Every kind of data entry that must be used on some page (kind, data section, macro that uses it):
 # an entry no page shows is an error, because the briefing promises every fact appears on a page.
@@ -85,6 +101,25 @@ def front_matter(path: Path) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
+def symbolic_links(folder: Path) -> list[Path]:
+    """Every symbolic link under ``folder`` (files and folders), without following any."""
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder, followlinks=False):
+        for name in sorted([*folders, *files]):
+            path = Path(root) / name
+            if path.is_symlink():
+                found.append(path)
+    return found
+
+
+def shown_path(path: Path, project_dir: Path) -> str:
+    """``path`` relative to the project, as editors see it."""
+    try:
+        return path.relative_to(project_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def page_cards(project: Project) -> list[PageCard]:
     """Home's cards: the pages of the navigation with their titles and summaries."""
     cards = []
@@ -110,6 +145,13 @@ class BuildContext:
         self.renderer.editions = self.editions
         self.renderer.entry_changes = entry_changes(self.data, self.editions)
         self.failed = False  # set under `mkdocs serve` when the build has problems to show instead
+        for folder in (project.docs_dir, project.data_file.parent):
+            for link in symbolic_links(folder):
+                self.problems.add(
+                    shown_path(link, project.root), None, None,
+                    "symbolic link: the build does not follow links in docs/ and data/",
+                    "replace it with a copy of the file it points to",
+                )
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
 
@@ -129,27 +171,23 @@ class BuildContext:
         self._page_sources[src_path] = source_text
         self.renderer.begin_page(src_path, source_text, url)
         environment = environment or self.renderer.templates
+        # Code is code: a macro in a code block or inline code is shown as typed, never run.
         markdown = protect_code(markdown, environment)
-        offset = body_offset(source_text, markdown)
-        shown = self.display_path(src_path)
-
-        def on_render_error(line: int | None, message: str) -> None:
-            self.problems.add(
-                shown,
-                line + offset if line is not None else None,
-                None,
-                f"template error: {message}",
-                "use only the briefing's macros in {{ ... }} (README, 'The macros'); to show {{ ... }} as text, put it in `code`",
-            )
-            self.renderer.mark_mentioned(source_text)
-
-        error = compile_page(environment, markdown, on_render_error)
+        self.renderer.page.line_offset = body_offset(source_text, markdown)
+        error = template_syntax_error(environment, markdown)
         if error is None:
-            return markdown
+            if not isinstance(environment, PageEnvironment):
+                return markdown
+            refused = template_problems(environment, markdown, environment.globals)
+            for line, message, hint in refused:
+                self.problems.add(self.display_path(src_path), line + self.renderer.page.line_offset, None, message, hint)
+            if refused:
+                self.renderer.mark_mentioned(source_text)
+            return markdown if not refused else "(This page uses what pages may not; see the build log.)"
         line, message = error
         self.problems.add(
-            shown,
-            line + offset,
+            self.display_path(src_path),
+            line + self.renderer.page.line_offset,
             None,
             f"template syntax error: {message}",
             "check the {{ ... }} and {% ... %} around this line; to show them as text, put them in `code`",
@@ -180,6 +218,32 @@ class BuildContext:
                     f"hand-typed number {number.token!r} in the front matter's {name}: \"{number.context}\"",
                     f"readers see the {name} ({FRONT_MATTER_SEEN[name]}) and no source backs the number: write it without the number",
                 )
+            # The theme writes these into the page head and navigation without escaping them.
+            fault = text_fault(value, single_line=True)
+            message = fault.message if fault else ('contains a straight double quote (")' if '"' in value else "")
+            if message:
+                self.problems.add(
+                    self.display_path(src_path), line or self._front_matter_line(src_path, name), None,
+                    f"front matter '{name}' {message}",
+                    "front matter is plain text on one line; use typographic quotes “ ” and no markup",
+                )
+        for name in meta:
+            if name not in ALLOWED_FRONT_MATTER:
+                self.problems.add(
+                    self.display_path(src_path), self._front_matter_line(src_path, str(name)), None,
+                    f"front matter key '{name}' is not allowed",
+                    "allowed: " + ", ".join(ALLOWED_FRONT_MATTER),
+                )
+
+    def _front_matter_line(self, src_path: str, name: str) -> int:
+        try:
+            text = (self.project.docs_dir / src_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return 1
+        for number, line in enumerate(text.splitlines()[1:], start=2):
+            if line.startswith(f"{name}:"):
+                return number
+        return 1
 
     def page_footer(self, url: str) -> dict[str, str] | None:
         """What the theme's footer line shows on the page at ``url``: dates, version, PDF link."""
@@ -212,12 +276,33 @@ class BuildContext:
             return None
         return page_json_ld(self.data, self.editions, self.project.site_url, src_path, url, title, description, self.page_dates())
 
-    def abbreviations(self) -> str:
-        """The glossary as Markdown abbreviation definitions."""
-        return self.renderer.abbreviations()
+
+    def abbreviation_glossary(self) -> dict[str, str]:
+        """The glossary for Markdown's ``abbr`` extension: plain text, never parsed as Markdown."""
+        return dict(self.data.glossary)
+
+    def install_page_environment(self, macros_plugin: Any) -> None:
+        """Render pages in Jinja's sandbox with the briefing's macros only (see :mod:`briefing.pageenv`)."""
+        install(macros_plugin, self.renderer.macros(), self.page_render_error)
+
+    def page_render_error(self, error: BaseException, line: int | None) -> None:
+        """Record an error raised while rendering the current page, at its line in the page file."""
+        shown = self.renderer.page.display_path or "(page)"
+        where = None if line is None else line + self.renderer.page.line_offset
+        message, hint = describe_render_error(error, self.renderer.macros())
+        self.problems.add(shown, where, None, message, hint)
+        self.renderer.page.failed = True
+        # One mistake, one message: the entries this page names are not also "unused".
+        self.renderer.mark_mentioned(self.renderer.page.source_text)
 
     def finish_page_html(self, src_path: str, html: str) -> str:
         """Put the macros' markup into a page's HTML, then check the result; return it."""
+        source_text = self._page_sources.get(src_path, "")
+        for unsafe in unsafe_markup(html):
+            self.problems.add(
+                self.display_path(src_path), locate_needle(source_text, unsafe.needles), None, unsafe.message,
+                "pages may not run scripts or link elsewhere than https: (see README, Contributions and trust)",
+            )
         html = self.renderer.expand(html)
         note = self.renderer.change_note(src_path)
         if note is not None:
@@ -281,6 +366,21 @@ class BuildContext:
                         f"{section} entry {entry_id!r} is not used on any page",
                         f"use it in a page with {{{{ {macro}('{entry_id}') }}}} or remove it",
                     )
+
+
+def describe_render_error(error: BaseException, macros: Mapping[str, Any]) -> tuple[str, str]:
+    """What to tell an editor about an error raised while a page rendered: message and hint."""
+    if isinstance(error, SecurityError):
+        return (f"not allowed in a page: {error}", "pages call the briefing's macros ({{ figure('id') }} ...); Python internals are out of reach")
+    if isinstance(error, UndefinedError):
+        match = re.search(r"'([^']+)' is undefined", str(error.message))
+        if match:
+            name = match.group(1)
+            return (f"unknown macro or name '{name}'", did_you_mean(name, macros) or "the macros are: " + ", ".join(sorted(macros)))
+        return (f"template error: {error.message}", "pages call the briefing's macros with ids in quotes")
+    if isinstance(error, TemplateNotFound):
+        return ("pages cannot include, import or extend files", "remove the {% include %}, {% import %} or {% extends %}")
+    return (f"template error: {type(error).__name__}: {error}", "check the {{ ... }} on this line")
 
 
 def context_for(config: Any) -> BuildContext:

@@ -1,12 +1,19 @@
 """MkDocs hooks: the briefing engine's checks at the right moments of a build.
 
+- on every (re)build, first: forget the engine's modules if their code changed
+  (:mod:`briefing.codereload`), so ``mkdocs serve`` runs the new code (hook
+  files stay loaded, so they import the engine inside each function);
+- before the build starts: pages render in Jinja's sandbox with the briefing's
+  macros only (:mod:`briefing.pageenv`);
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
 - before any file is written (``on_env``): check that every data entry is used,
   then report *every* problem of the build at once and stop it;
 - under ``mkdocs serve`` a failing build is not stopped (the live server would hang
   every request until it passes): every page is replaced by a page listing the
-  problems, and the browser reloads into the site once the build passes again.
+  problems, and the browser reloads into the site once the build passes again;
+- on each whole built page: a last check that no event handler or non-https
+  link reaches a reader (:func:`briefing.safehtml.harmful_output`).
 """
 
 from __future__ import annotations
@@ -18,9 +25,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-
-from briefing.problems import problem_page
-from briefing.site import context_for
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 # Outside MkDocs' loggers: under `serve`, strict mode would otherwise abort the build on
@@ -37,6 +41,36 @@ def on_startup(command: str, dirty: bool) -> None:  # noqa: ARG001 - MkDocs' sig
         handler.setFormatter(logging.Formatter("ERROR   -  %(message)s"))
         serve_log.addHandler(handler)
         serve_log.propagate = False
+
+
+def context_for(config: MkDocsConfig):  # briefing.site.BuildContext, imported late on purpose
+    """The build's context, from the engine's current code (imported here, after stale modules are forgotten)."""
+    from briefing.site import context_for as current
+
+    return current(config)
+
+
+def problem_page(problems):  # see briefing.problems.problem_page
+    from briefing.problems import problem_page as current
+
+    return current(problems)
+
+
+@event_priority(100)  # first of all, before mkdocs-macros imports macros.py
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # mkdocs serve rebuilds in one process and keeps hook files loaded: run the engine's current code.
+    from briefing.codereload import forget_changed_code
+
+    for path in forget_changed_code():
+        log.info("briefing: %s changed; its code is reloaded", path.name)
+    return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    # After every on_config, so mkdocs-macros has built the Jinja environment this replaces.
+    macros = config.plugins.get("macros")
+    if macros is not None:
+        context_for(config).install_page_environment(macros)
 
 
 @event_priority(100)  # before mkdocs-macros renders the page
@@ -71,7 +105,15 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     context = context_for(config)
-    return problem_page(context.problems) if context.failed else output
+    if context.failed:
+        return problem_page(context.problems)
+    # Last line of defence, on the whole page as readers get it: no handler, no javascript: or data: link.
+    from briefing.safehtml import harmful_output
+
+    harmful = harmful_output(output)
+    if harmful:
+        raise PluginError(f"{page.file.src_uri}: the built page would carry {', '.join(harmful[:5])}; nothing more is written.")
+    return output
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:

@@ -17,16 +17,14 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from briefing.downloads import download_files, write_changed
-from briefing.editions import SITE_EDITIONS_DIR, sitemap_with_page_dates
-from briefing.navigation import page_url
-from briefing.site import context_for
-
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 
 def _redate_sitemap(site_dir: Path, config: MkDocsConfig, context) -> None:  # noqa: ANN001 - BuildContext
     """Give each page of the sitemap its own date of last change (MkDocs writes the build date)."""
+    from briefing.editions import sitemap_with_page_dates  # imported here: see briefing_hooks.on_config
+    from briefing.navigation import page_url
+
     sitemap = site_dir / "sitemap.xml"
     if not sitemap.is_file():
         return
@@ -40,6 +38,10 @@ def _redate_sitemap(site_dir: Path, config: MkDocsConfig, context) -> None:  # n
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    from briefing.downloads import download_files, write_changed  # imported here: see briefing_hooks.on_config
+    from briefing.editions import SITE_EDITIONS_DIR
+    from briefing.site import context_for
+
     context = context_for(config)
     if not context.data.readable or context.failed:
         return

@@ -354,7 +354,7 @@ PAGE_CASES = [
     Case(
         "undefined name in a page",
         in_about("Write {{ anything }} here.", "{{ anything }}"),
-        "template error: 'anything' is undefined",
+        "unknown macro or name 'anything'",
     ),
     Case(
         "stray '}' (no 'unused' follow-ons)",

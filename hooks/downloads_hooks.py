@@ -14,13 +14,17 @@ from __future__ import annotations
 import gzip
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
+
+if TYPE_CHECKING:
+    from briefing.site import BuildContext
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 
-def _redate_sitemap(site_dir: Path, config: MkDocsConfig, context) -> None:  # noqa: ANN001 - BuildContext
+def _redate_sitemap(site_dir: Path, config: MkDocsConfig, context: BuildContext) -> None:
     """Give each page of the sitemap its own date of last change (MkDocs writes the build date)."""
     from briefing.editions import sitemap_with_page_dates  # imported here: see briefing_hooks.on_config
     from briefing.navigation import page_url

@@ -172,7 +172,7 @@ CASES = [
     Case("front matter breaking out of an attribute", page_edit("about.md", "title: About\n", "title: About\" onmouseover=\"alert(1)\n", "title: About"), "front matter 'title' contains a straight double quote"),
     Case("front matter choosing a template", page_edit("about.md", "title: About\n", "title: About\ntemplate: 404.html\n", "template: 404.html"), "front matter key 'template' is not allowed"),
     Case("YAML 1.1 boolean for a value", data_edit("    value: 3\n", "    value: yes\n", "    value: yes"), "'yes' is read as true or false by YAML 1.1 tools"),
-    Case("impossible date in meta", data_edit("  updated: 2026-11-27", "  updated: 2026-02-30", "  updated: 2026-02-30"), "updated: '2026-02-30' is not a date in the calendar"),
+    Case("impossible date in meta", data_edit('  updated: "2026-11-28"', "  updated: 2026-02-30", "  updated: 2026-02-30"), "updated: '2026-02-30' is not a date in the calendar"),
     Case("NUL byte in the data file", data_edit("    label: Xi's presidential term", "    label: Xi's pres\x00idential term", "    label: Xi's pres"), "control character U+0000 in the data file"),
     Case("bidi override in a label", data_edit("    label: Xi's presidential term", "    label: Xi's \u202epresidential term", "    label: Xi's \u202e"), "label: contains the bidi control U+202E"),
     Case("derived figure through figure()", page_edit("about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.target_share_2022') }}\n", "figure('trade.target_share_2022')"), "'trade.target_share_2022' is a derived figure"),

@@ -31,6 +31,7 @@ import yaml
 
 from briefing.data import load_briefing
 from briefing.navigation import read_mkdocs_config
+from briefing.quotes import text_sha256
 from briefing.render import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ def synthetic_data(figure_count: int) -> tuple[dict[str, Any], str]:
     """A data file of ``figure_count`` figures and the source text that states them."""
     sentences = []
     figures = {}
+    passages = {}
     for index in range(figure_count):
         value = 100 + index * 7 + (index % 10) / 10
         sentence = f"In 2022 measure number {index} reached a record {value:.1f} billion USD, the ministry said."
@@ -62,9 +64,11 @@ def synthetic_data(figure_count: int) -> tuple[dict[str, Any], str]:
             "scale": "billion",
             "precision": 1,
             "period": "2022",
-            "source": "synthetic-source",
-            "quote": sentence,
+            "passage": f"measure-{index:03d}",
+            "states": f"a record {value:.1f} billion USD",
         }
+        passages[f"measure-{index:03d}"] = {"source": "synthetic-source", "text": sentence}
+    source_text = "\n".join(sentences) + "\n"
     data = {
         "meta": {
             "title": "Synthetic briefing", "subtitle": "Benchmark", "version": "1.0.0",
@@ -76,11 +80,13 @@ def synthetic_data(figure_count: int) -> tuple[dict[str, Any], str]:
             "synthetic-source": {
                 "title": "Synthetic source", "publisher": "Bench", "author": "Bench", "published": "2023-03",
                 "published_label": "March 2023", "text": "sources/synthetic.txt", "short": "Synthetic source",
+                "sha256": text_sha256(source_text.encode("utf-8")),
             }
         },
+        "passages": passages,
         "figures": figures,
     }
-    return data, "\n".join(sentences) + "\n"
+    return data, source_text
 
 
 def page_text(page: int, refs: int, figure_ids: list[str], substitute: Renderer | None) -> str:

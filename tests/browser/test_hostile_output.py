@@ -43,10 +43,10 @@ def plant_hostile_text(project: Path) -> None:
     data_file = project / "data" / "briefing.yml"
     text = data_file.read_text(encoding="utf-8")
     replacements = {
-        "  UN: United Nations\n": f"  UN: '{GLOSSARY.replace(chr(39), chr(39) * 2)}'\n",
+        "  UN: United Nations (general knowledge, not from the source)\n": f"  UN: '{GLOSSARY.replace(chr(39), chr(39) * 2)}'\n",
         "    label: Meetings between Putin and Xi\n": f"    label: '{LABEL}'\n",
         "    role: Aide to the Russian President\n": f"    role: '{ROLE}'\n",
-        "      not shown in the capture.\n": f"      not shown in the capture. {NOTE}\n",
+        "      capture shows no day of publication.\n": f"      capture shows no day of publication. {NOTE}\n",
     }
     for old, new in replacements.items():
         assert old in text, old

@@ -42,13 +42,13 @@ test-fast: $(STAMP) ## Run the tests that need no browser
 	$(PY) -m pytest -m "not browser"
 
 bench: $(STAMP) ## Benchmark build times against plain mkdocs-material (NS="10 100 500" M=20)
-	$(PY) -m briefing.bench $(if $(NS),--pages $(NS)) $(if $(M),--refs $(M))
+	$(PY) -m tools.bench $(if $(NS),--pages $(NS)) $(if $(M),--refs $(M))
 
 bench-web: build ## Lighthouse (mobile) on Home and a topic page, served by nginx with the site's headers
-	$(PY) -m briefing.bench_web --site $(SITE)
+	$(PY) -m tools.bench_web --site $(SITE)
 
 lint: $(STAMP) ## Check the code with ruff, if installed
-	$(PY) -m ruff check briefing hooks macros.py tests || echo "ruff not installed: pip install ruff"
+	$(PY) -m ruff check briefing hooks macros.py tests tools || echo "ruff not installed: pip install ruff"
 
 clean: ## Remove the built site and caches
 	rm -rf $(SITE) .pytest_cache

@@ -1,12 +1,18 @@
-"""Build-time benchmark: the project's pipeline against plain mkdocs-material, and the real briefing.
+"""Build-time benchmark: the project's pipeline against plain mkdocs-material and a naive macros set-up.
 
-``python -m briefing.bench`` (``make bench``) generates synthetic briefings of
-N pages x M figure references with the project's own data model, macros,
-hooks and checks, and the same pages with the numbers already substituted
-built by plain mkdocs-material. It alternates the two builds (A B A B ...),
-and prints a Markdown table of median times, the median of the pairwise
-ratios and peak memory. Then it times the real briefing: ``make build``
-(HTML and PDF), the PDF alone, and an edit of the data file until
+``python -m tools.bench`` (``make bench``) generates synthetic briefings of
+N pages x M figure references in three variants of the same pages:
+
+- plain: mkdocs-material with the numbers already substituted (the floor);
+- naive: mkdocs-macros with every figure a plain variable from a YAML file
+  (``include_yaml``), written ``{{ synthetic.measure_000 }}``, and no checks;
+- project: the project's own data model, macros, hooks and checks.
+
+It alternates the three builds in every run (rotating which goes first) and
+prints a Markdown table of median times, the medians of the per-run ratios
+project/plain and naive/plain, and peak memory. Then it times the real
+briefing: ``make build`` cold (empty build cache) and warm (cache filled, no
+input changed), the PDF alone, and ten edits of the data file until
 ``mkdocs serve`` shows the rebuilt page. Figures are printed, never asserted.
 """
 
@@ -82,8 +88,12 @@ def synthetic_data(figure_count: int) -> tuple[dict, str]:
     return data, "\n".join(sentences) + "\n"
 
 
-def page_text(page: int, refs: int, figure_ids: list[str], substitute: Renderer | None) -> str:
-    """One synthetic page: front matter, headings and ``refs`` figure references."""
+def page_text(page: int, refs: int, figure_ids: list[str], substitute: Renderer | None, variables: bool = False) -> str:
+    """One synthetic page: front matter, headings and ``refs`` figure references.
+
+    The references are the project's macros, or (``variables``) the naive set-up's
+    YAML variables, or (``substitute``) the numbers already written in.
+    """
     lines = [
         "---",
         f"title: Page {page}",
@@ -96,19 +106,36 @@ def page_text(page: int, refs: int, figure_ids: list[str], substitute: Renderer 
     ]
     for ref in range(refs):
         figure_id = figure_ids[(page * refs + ref) % len(figure_ids)]
-        shown = substitute.text(figure_id) if substitute else "{{ figure('" + figure_id + "') }}"
+        if substitute is not None:
+            shown = substitute.text(figure_id)
+        elif variables:
+            shown = "{{ " + figure_id + " }}"
+        else:
+            shown = "{{ figure('" + figure_id + "') }}"
         if ref % 5 == 0:
             lines += ["", "## Section", ""]
         lines.append(f"The measure reached {shown} in the period, according to the ministry's report.")
-    if substitute is None and page == 0:
+    if substitute is None and not variables and page == 0:
         lines.append("Source: {{ cite('synthetic-source') }}.")
     return "\n".join(lines) + "\n"
 
 
-def make_projects(workdir: Path, pages: int, refs: int) -> tuple[Path, Path]:
-    """Write the project variant and the plain baseline for ``pages`` x ``refs``; return both config files."""
-    project = workdir / f"project-{pages}"
-    baseline = workdir / f"baseline-{pages}"
+VARIANTS = ("plain", "naive", "project")
+
+
+def naive_variables(renderer: Renderer, figure_ids: list[str]) -> dict[str, object]:
+    """The naive set-up's YAML: each figure's text as a nested variable (``synthetic.measure_000``)."""
+    variables: dict[str, object] = {}
+    for figure_id in figure_ids:
+        group, _, name = figure_id.partition(".")
+        variables.setdefault(group, {})[name] = renderer.text(figure_id)  # type: ignore[index]
+    return variables
+
+
+def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
+    """Write the three variants for ``pages`` x ``refs``; return their config files by variant."""
+    roots = {variant: workdir / f"{variant}-{pages}" for variant in VARIANTS}
+    project = roots["project"]
     project.mkdir(parents=True)
     for part in COPIED_PARTS:
         source = ROOT / part
@@ -121,20 +148,26 @@ def make_projects(workdir: Path, pages: int, refs: int) -> tuple[Path, Path]:
     assert not loaded.problems, loaded.problems.report()
     renderer = Renderer(loaded, loaded.problems)
     figure_ids = list(loaded.figures)
-    for root in (project, baseline):
+    for root in roots.values():
         (root / "docs" / "assets").mkdir(parents=True)
         shutil.copy2(ROOT / "docs" / "assets" / "briefing.css", root / "docs" / "assets" / "briefing.css")
+    (roots["naive"] / "data").mkdir()
+    (roots["naive"] / "data" / "figures.yml").write_text(
+        yaml.safe_dump(naive_variables(renderer, figure_ids), sort_keys=False, allow_unicode=True), encoding="utf-8")
     renderer.begin_page("key-figures.md", "")
     for name in ("key-figures", "sources", "people", "timeline", "glossary"):
-        # The same reference pages on both sides; the baseline gets the project's rendered markup.
+        # The same reference pages everywhere; plain and naive get the project's rendered markup.
         head = f"---\ntitle: {name}\ndescription: Generated reference page of the synthetic benchmark briefing.\nsummary: x\n---\n\n# {name}\n\n"
         macro = {"key-figures": "key_figures_table", "sources": "sources_list"}.get(name)
         (project / "docs" / f"{name}.md").write_text(head + ("{{ " + macro + "() }}\n" if macro else ""), encoding="utf-8")
         rendered = str(getattr(renderer, macro)()) + "\n" if macro else ""
-        (baseline / "docs" / f"{name}.md").write_text(head + rendered, encoding="utf-8")
+        for variant in ("plain", "naive"):
+            (roots[variant] / "docs" / f"{name}.md").write_text(head + rendered, encoding="utf-8")
     for page in range(pages):
-        (project / "docs" / f"page-{page:04d}.md").write_text(page_text(page, refs, figure_ids, None), encoding="utf-8")
-        (baseline / "docs" / f"page-{page:04d}.md").write_text(page_text(page, refs, figure_ids, renderer), encoding="utf-8")
+        name = f"page-{page:04d}.md"
+        (project / "docs" / name).write_text(page_text(page, refs, figure_ids, None), encoding="utf-8")
+        (roots["plain"] / "docs" / name).write_text(page_text(page, refs, figure_ids, renderer), encoding="utf-8")
+        (roots["naive"] / "docs" / name).write_text(page_text(page, refs, figure_ids, None, variables=True), encoding="utf-8")
     config = read_mkdocs_config(ROOT / "mkdocs.yml")
     config.pop("nav", None)
     config.pop("watch", None)
@@ -143,14 +176,17 @@ def make_projects(workdir: Path, pages: int, refs: int) -> tuple[Path, Path]:
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     plain = {
         "site_name": "Synthetic briefing", "site_url": "https://example.org/", "strict": True,
-        "site_dir": str(workdir / f"site-baseline-{pages}"),
+        "site_dir": str(workdir / f"site-plain-{pages}"),
         "theme": {"name": "material", "font": False, "features": config["theme"]["features"]},
         "extra_css": ["assets/briefing.css"],
         "plugins": ["search"],
         "markdown_extensions": config["markdown_extensions"],
     }
-    (baseline / "mkdocs.yml").write_text(yaml.safe_dump(plain, sort_keys=False), encoding="utf-8")
-    return project / "mkdocs.yml", baseline / "mkdocs.yml"
+    (roots["plain"] / "mkdocs.yml").write_text(yaml.safe_dump(plain, sort_keys=False), encoding="utf-8")
+    naive = {**plain, "site_dir": str(workdir / f"site-naive-{pages}"),
+             "plugins": ["search", {"macros": {"include_yaml": ["data/figures.yml"]}}]}
+    (roots["naive"] / "mkdocs.yml").write_text(yaml.safe_dump(naive, sort_keys=False), encoding="utf-8")
+    return {variant: root / "mkdocs.yml" for variant, root in roots.items()}
 
 
 def timed_build(config_file: Path) -> tuple[float, float]:
@@ -166,26 +202,27 @@ def timed_build(config_file: Path) -> tuple[float, float]:
 
 
 def compare(pages_list: list[int], refs: int, runs: int) -> list[dict[str, float]]:
-    """Alternate project and baseline builds for each N; return one result row per N."""
+    """Alternate the three variants' builds for each N; return one result row per N."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
         for pages in pages_list:
-            project, baseline = make_projects(Path(tmp), pages, refs)
-            timed_build(project), timed_build(baseline)  # warm-up: caches, bytecode
-            project_times, baseline_times, ratios, peaks = [], [], [], []
-            for _ in range(runs):
-                base_seconds, _ = timed_build(baseline)
-                project_seconds, peak = timed_build(project)
-                baseline_times.append(base_seconds)
-                project_times.append(project_seconds)
-                ratios.append(project_seconds / base_seconds)
-                peaks.append(peak)
+            configs = make_projects(Path(tmp), pages, refs)
+            for config in configs.values():
+                timed_build(config)  # warm-up: caches, bytecode
+            seconds: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
+            peaks: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
+            for run in range(runs):
+                order = VARIANTS[run % 3:] + VARIANTS[:run % 3]  # who goes first rotates
+                for variant in order:
+                    elapsed, peak = timed_build(configs[variant])
+                    seconds[variant].append(elapsed)
+                    peaks[variant].append(peak)
             rows.append({
                 "N": pages,
-                "baseline s": statistics.median(baseline_times),
-                "project s": statistics.median(project_times),
-                "ratio": statistics.median(ratios),
-                "peak MiB": max(peaks),
+                **{f"{variant} s": statistics.median(seconds[variant]) for variant in VARIANTS},
+                "project/plain": statistics.median(p / b for p, b in zip(seconds["project"], seconds["plain"])),
+                "naive/plain": statistics.median(n / b for n, b in zip(seconds["naive"], seconds["plain"])),
+                **{f"{variant} MiB": max(peaks[variant]) for variant in VARIANTS},
             })
             print(f"  N={pages}: done", file=sys.stderr)
     return rows
@@ -198,8 +235,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def edit_to_page_seconds() -> float:
-    """Seconds from saving an edit of the data file to ``mkdocs serve`` serving the rebuilt page."""
+def edit_to_page_seconds(edits: int = 10) -> list[float]:
+    """Seconds from saving an edit of the data file to ``mkdocs serve`` serving the rebuilt page, per edit."""
     with tempfile.TemporaryDirectory(prefix="briefing-serve-") as tmp:
         project = Path(tmp) / "project"
         project.mkdir()
@@ -214,6 +251,7 @@ def edit_to_page_seconds() -> float:
         )
         mount = urllib.parse.urlsplit(str(read_mkdocs_config(project / "mkdocs.yml").get("site_url") or "/")).path
         url = f"http://127.0.0.1:{port}{mount.rstrip('/')}/key-figures/"
+        times: list[float] = []
         try:
             deadline = time.time() + 60
             while time.time() < deadline:
@@ -224,49 +262,85 @@ def edit_to_page_seconds() -> float:
                     time.sleep(0.1)
             data_file = project / "data" / "briefing.yml"
             text = data_file.read_text(encoding="utf-8")
-            marker = "Benchmark edit marker"
-            edited = text.replace("    label: Meetings between Putin and Xi\n", f"    label: {marker}\n", 1)
-            time.sleep(1.0)
-            start = time.perf_counter()
-            data_file.write_text(edited, encoding="utf-8")
-            while time.perf_counter() - start < 60:
-                try:
-                    if marker in urllib.request.urlopen(url, timeout=2).read().decode("utf-8"):
-                        return time.perf_counter() - start
-                except OSError:
-                    pass
-                time.sleep(0.02)
-            return float("nan")
+            original = "    label: Meetings between Putin and Xi\n"
+            if original not in text:
+                raise RuntimeError(f"the edit's anchor {original.strip()!r} is gone from data/briefing.yml: update the benchmark")
+            for edit in range(edits):
+                marker = f"Benchmark edit marker {edit}"
+                time.sleep(1.0)  # let the previous rebuild and the watcher settle
+                start = time.perf_counter()
+                data_file.write_text(text.replace(original, f"    label: {marker}\n", 1), encoding="utf-8")
+                seconds = float("nan")
+                while time.perf_counter() - start < 60:
+                    try:
+                        if marker in urllib.request.urlopen(url, timeout=2).read().decode("utf-8"):
+                            seconds = time.perf_counter() - start
+                            break
+                    except OSError:
+                        pass
+                    time.sleep(0.02)
+                times.append(seconds)
+            return times
         finally:
             server.terminate()
             server.wait(timeout=10)
 
 
-def real_briefing() -> dict[str, float]:
-    """Times for the real briefing: full publish (HTML and PDF), PDF alone, edit to page."""
+def publish_seconds(site: Path, cache: Path) -> float:
+    """Seconds of one ``make build`` (``python -m briefing.publish``) into ``site`` with the build cache ``cache``."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "briefing.publish", "--site", str(site), "--cache", str(cache)],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def real_briefing(runs: int = 5) -> dict[str, float]:
+    """Times for the real briefing: publish cold and warm, PDF alone, edit to page."""
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="briefing-real-") as tmp:
-        site = Path(tmp) / "site"
+        site, cache = Path(tmp) / "site", Path(tmp) / "cache"
+        figures["make build, cold (empty cache) s"] = publish_seconds(site, cache)
+        warm = [publish_seconds(site, cache) for _ in range(runs)]
+        figures[f"make build, warm (nothing changed), median of {runs} s"] = statistics.median(warm)
+        figures["make build, warm, fastest s"] = min(warm)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "briefing.publish", "--site", str(site)], cwd=ROOT, env=env,
+        subprocess.run([sys.executable, "-m", "briefing.pdf", "--site", str(site)], cwd=ROOT, env=env,
                        check=True, capture_output=True)
-        figures["make build (HTML + PDF) s"] = time.perf_counter() - start
-        if (ROOT / "briefing" / "pdf.py").exists():
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "briefing.pdf", "--site", str(site)], cwd=ROOT, env=env,
-                           check=True, capture_output=True)
-            figures["PDF alone s"] = time.perf_counter() - start
-    figures["data edit -> rebuilt page in make serve s"] = edit_to_page_seconds()
+        figures["PDF alone s"] = time.perf_counter() - start
+    edits = edit_to_page_seconds()
+    figures[f"data edit -> rebuilt page in make serve, median of {len(edits)} s"] = statistics.median(edits)
+    figures["data edit -> rebuilt page, slowest s"] = max(edits)
     return figures
 
 
 def markdown_table(rows: list[dict[str, float]]) -> str:
     """The comparison as a Markdown table."""
-    lines = ["| N | baseline s | project s | ratio | peak MiB |", "| ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| N | plain s | naive macros s | project s | project/plain | naive/plain | project peak MiB | naive peak MiB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for row in rows:
-        lines.append(f"| {row['N']} | {row['baseline s']:.2f} | {row['project s']:.2f} | {row['ratio']:.3f} | {row['peak MiB']:.0f} |")
+        lines.append(
+            f"| {row['N']} | {row['plain s']:.2f} | {row['naive s']:.2f} | {row['project s']:.2f} "
+            f"| {row['project/plain']:.2f} | {row['naive/plain']:.2f} | {row['project MiB']:.0f} | {row['naive MiB']:.0f} |"
+        )
     return "\n".join(lines)
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as ``uptime`` shows them."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def synthetic(args: argparse.Namespace) -> list[dict[str, float]]:
+    """The three-variant comparison, printed as a table."""
+    print(f"Synthetic briefings: M={args.refs} figure references per page, {args.runs} alternating runs "
+          "(plain, naive, project; rotating) after a warm-up. Ratios are medians of the per-run ratios.\n")
+    rows = compare(args.pages, args.refs, args.runs)
+    print(markdown_table(rows))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -276,12 +350,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refs", type=int, default=int(os.environ.get("M", "20")))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-real", action="store_true", help="only the synthetic comparison")
+    parser.add_argument("--skip-synthetic", action="store_true", help="only the real briefing")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
-    print(f"Synthetic briefings: M={args.refs} figure references per page, {args.runs} alternating runs each after a warm-up.\n")
-    rows = compare(args.pages, args.refs, args.runs)
-    print(markdown_table(rows))
-    results: dict[str, object] = {"synthetic": rows}
+    print(f"{os.cpu_count()} CPU(s); load average before: {load_average()}. Other work on the machine moves the "
+          "seconds; the ratios come from the same alternating runs.\n")
+    results: dict[str, object] = {}
+    if not args.skip_synthetic:
+        results["synthetic"] = synthetic(args)
     if not args.skip_real:
         real = real_briefing()
         print("\nReal briefing:\n")
@@ -289,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in real.items():
             print(f"| {name.removesuffix(' s')} | {value:.2f} |")
         results["real"] = real
+    print(f"\nLoad average after: {load_average()}.")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

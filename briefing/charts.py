@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from briefing.buildcache import CODE_DIGEST, BuildCache, digest, installed_versions
 from briefing.data import BriefingData
 from briefing.formatting import Quantity, format_quantity, number, unit_label
 from briefing.model import Chart, ChartKind, Unit
@@ -108,6 +109,7 @@ class RenderedChart:
     png: bytes
     csv: bytes
     seconds: float
+    drawn: bool = True  # False when it came from the build cache or an earlier build of this process
 
     @property
     def has_derived(self) -> bool:
@@ -373,13 +375,33 @@ def standalone_svg(svg_bytes: bytes, title: str, description: str) -> bytes:
 # Drawn charts by everything that goes into them: (inline SVG, SVG file, PNG file).
 _DRAWN: dict[str, tuple[str, bytes, bytes]] = {}
 _DRAWN_LIMIT = 64
+CACHE_KIND = "charts"
 
 
-def render_chart(data: BriefingData, chart_id: str) -> RenderedChart:
-    """Draw the chart ``chart_id`` of ``data`` in every form; call once per build and keep the result."""
+def _draw_all(chart_id: str, chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale: str,
+              description: str, footer: str) -> tuple[str, bytes, bytes]:
+    """The chart drawn with matplotlib: inline SVG for the page, SVG and PNG files for download."""
     import matplotlib
-    import matplotlib.figure  # noqa: F401 - imported before the clock starts: the first chart of a build pays it
 
+    with matplotlib.rc_context(_rc(chart_id)):
+        page_figure = _draw(chart, points, axis_label, locale)
+        inline = page_svg(_save(page_figure, "svg", metadata={"Date": None, "Creator": None}, transparent=True), chart_id, chart.title, description)
+        file_figure = _draw(chart, points, axis_label, locale, heading=chart.title, footer=footer)
+        svg = standalone_svg(
+            _save(file_figure, "svg", metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description}, facecolor="white"),
+            chart.title,
+            description,
+        )
+        png = _save(file_figure, "png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
+    return inline, svg, png
+
+
+def render_chart(data: BriefingData, chart_id: str, cache: BuildCache | None = None) -> RenderedChart:
+    """Draw the chart ``chart_id`` of ``data`` in every form; call once per build and keep the result.
+
+    ``make serve`` rebuilds in the same process, so a chart whose inputs did not change
+    is not drawn again; with a build cache, nor is it in the next build (nor is matplotlib imported).
+    """
     started = time.perf_counter()
     chart = data.charts[chart_id]
     locale = data.meta.locale if data.meta else "en_GB"
@@ -394,22 +416,21 @@ def render_chart(data: BriefingData, chart_id: str) -> RenderedChart:
         footer += f" Marked {DERIVED_MARK}: computed by this briefing from the source's figures."
     if data.meta is not None:
         footer += f" {data.meta.publisher}, {data.meta.licence}."
-    # `make serve` rebuilds in the same process: a chart whose inputs did not change is not drawn again.
     key = repr((chart_id, chart.model_dump_json(), points, axis_label, description, footer, locale))
-    if key not in _DRAWN:
-        with matplotlib.rc_context(_rc(chart_id)):
-            page_figure = _draw(chart, points, axis_label, locale)
-            inline = page_svg(_save(page_figure, "svg", metadata={"Date": None, "Creator": None}, transparent=True), chart_id, chart.title, description)
-            file_figure = _draw(chart, points, axis_label, locale, heading=chart.title, footer=footer)
-            svg = standalone_svg(
-                _save(file_figure, "svg", metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description}, facecolor="white"),
-                chart.title,
-                description,
-            )
-            png = _save(file_figure, "png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
-        if len(_DRAWN) >= _DRAWN_LIMIT:
-            _DRAWN.clear()
-        _DRAWN[key] = (inline, svg, png)
+    drawn = key not in _DRAWN
+    if drawn:
+        cache_key = digest(CODE_DIGEST, installed_versions(), key)
+        stored = cache.get(CACHE_KIND, cache_key) if cache is not None else None
+        if stored is not None:
+            drawn = False
+            _DRAWN[key] = (stored["inline"].decode("utf-8"), stored["svg"], stored["png"])
+        else:
+            inline, svg, png = _draw_all(chart_id, chart, points, axis_label, locale, description, footer)
+            if cache is not None:
+                cache.put(CACHE_KIND, cache_key, {"inline": inline.encode("utf-8"), "svg": svg, "png": png})
+            if len(_DRAWN) >= _DRAWN_LIMIT:
+                _DRAWN.clear()
+            _DRAWN[key] = (inline, svg, png)
     inline, svg, png = _DRAWN[key]
     return RenderedChart(
         chart_id=chart_id,
@@ -424,4 +445,5 @@ def render_chart(data: BriefingData, chart_id: str) -> RenderedChart:
         png=png,
         csv=chart_csv(chart_id, points),
         seconds=time.perf_counter() - started,
+        drawn=drawn,
     )

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from briefing.buildcache import BuildCache
 from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path
 from briefing.charts import DERIVED_MARK, RenderedChart, render_chart
 from briefing.data import BriefingData
@@ -91,8 +92,10 @@ class PageState:
 class Renderer:
     """The macros of one build, with the usage and problems they record."""
 
-    def __init__(self, data: BriefingData, problems: Problems, docs_prefix: str = "docs", use_directory_urls: bool = True) -> None:
+    def __init__(self, data: BriefingData, problems: Problems, docs_prefix: str = "docs", use_directory_urls: bool = True,
+                 cache: BuildCache | None = None) -> None:
         self.data = data
+        self.cache = cache
         self.problems = problems
         self.docs_prefix = docs_prefix
         self.use_directory_urls = use_directory_urls
@@ -274,7 +277,7 @@ class Renderer:
     def rendered_chart(self, chart_id: str) -> RenderedChart:
         """A chart, drawn the first time it is asked for and kept for the rest of the build."""
         if chart_id not in self._charts:
-            self._charts[chart_id] = render_chart(self.data, chart_id)
+            self._charts[chart_id] = render_chart(self.data, chart_id, self.cache)
         return self._charts[chart_id]
 
     def rendered_charts(self) -> dict[str, RenderedChart]:

@@ -9,6 +9,7 @@ does not import MkDocs: it reads the few configuration values it needs.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 from collections.abc import Mapping
@@ -19,6 +20,8 @@ from typing import Any
 import yaml
 from jinja2 import Environment
 
+from briefing.buildcache import DEFAULT_KEEP, BuildCache
+from briefing.charts import CACHE_KIND as CHART_KIND
 from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
@@ -26,6 +29,9 @@ from briefing.navigation import NavEntry, nav_entries
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
 from briefing.problems import Problems, did_you_mean
 from briefing.render import PageCard, Renderer, relative_href
+from briefing.templatecache import PAGE_KIND, THEME_KIND, cache_page_compiles
+
+log = logging.getLogger("mkdocs.plugins.briefing")
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
 REQUIRED_FRONT_MATTER = ("title", "description", "summary")
@@ -110,9 +116,10 @@ class BuildContext:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.cache: BuildCache | None = BuildCache.for_project(settings.project_dir)
         self.data: BriefingData = load_briefing(settings.project_dir / settings.data_path, settings.data_path)
         self.problems: Problems = self.data.problems
-        self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls)
+        self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls, cache=self.cache)
         self.renderer.nav_pages = page_cards(settings)
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
@@ -130,6 +137,8 @@ class BuildContext:
         """
         self._page_sources[src_path] = source_text
         self.renderer.begin_page(src_path, source_text, url)
+        if environment is not None and self.cache is not None:
+            cache_page_compiles(environment, self.cache)
         error = template_syntax_error(environment or self.renderer.templates, markdown)
         if error is None:
             return markdown
@@ -228,6 +237,19 @@ class BuildContext:
                         f"{section} entry {entry_id!r} is not used on any page",
                         f"use it in a page with {{{{ {macro}('{entry_id}') }}}} or remove it",
                     )
+
+
+    def finish_build(self) -> None:
+        """Log what the build cache saved and prune the entries this and recent builds did not use."""
+        if self.cache is None:
+            return
+        log.info("briefing: build cache %s: %s", self.cache.root,
+                 ", ".join(f"{kind} {self.cache.hits.get(kind, 0)} hit(s) {self.cache.misses.get(kind, 0)} miss(es)"
+                           for kind in sorted(set(self.cache.hits) | set(self.cache.misses))) or "unused")
+        pages = len(self._page_sources)
+        self.cache.prune(PAGE_KIND, keep=max(DEFAULT_KEEP, 4 * pages))
+        self.cache.prune(THEME_KIND, keep=max(DEFAULT_KEEP, 256))
+        self.cache.prune(CHART_KIND, keep=max(DEFAULT_KEEP, 4 * len(self.data.charts)))
 
 
 def context_for(config: Any) -> BuildContext:

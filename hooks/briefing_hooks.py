@@ -3,7 +3,9 @@
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
 - before any file is written (``on_env``): check that every data entry is used,
-  then report *every* problem of the build at once and stop it.
+  then report *every* problem of the build at once and stop it; give the
+  theme's templates the build cache, so they are compiled once, not per build;
+- after the build: drop cache entries no recent build used.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from briefing.site import context_for
+from briefing.templatecache import cache_theme_templates
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -41,7 +44,13 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
         for problem in context.problems:
             log.error(str(problem))
         raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
+    if context.cache is not None:
+        cache_theme_templates(env, context.cache)
     return env
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    context_for(config).finish_build()
 
 
 def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types

@@ -29,12 +29,14 @@ def on_post_build(config: MkDocsConfig) -> None:
     charts = context.renderer.rendered_charts()
     files = download_files(context.data, charts)
     written = write_changed(Path(config.site_dir), files)
-    seconds = sum(chart.seconds for chart in charts.values())
+    drawn = {chart_id: chart for chart_id, chart in charts.items() if chart.drawn}
     log.info(
-        "briefing: %d chart(s) drawn in %.2f s (%s); %d download(s), %d written",
+        "briefing: %d chart(s), %d drawn in %.2f s (%s), %d unchanged; %d download(s), %d written",
         len(charts),
-        seconds,
-        ", ".join(f"{chart_id} {chart.seconds:.2f} s" for chart_id, chart in charts.items()),
+        len(drawn),
+        sum(chart.seconds for chart in drawn.values()),
+        ", ".join(f"{chart_id} {chart.seconds:.2f} s" for chart_id, chart in drawn.items()) or "none",
+        len(charts) - len(drawn),
         len(files),
         len(written),
     )

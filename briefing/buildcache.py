@@ -71,7 +71,8 @@ def tree_digest(paths: Iterable[Path], root: Path) -> str:
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The engine's own code as it was imported: a key that includes it changes with the code that makes
 # the cached thing, and a file edited while ``mkdocs serve`` runs old code cannot poison the cache.
-CODE_DIGEST = tree_digest(sorted(PACKAGE_DIR.glob("*.py")), PACKAGE_DIR)
+# Python modules, templates and print stylesheet alike.
+CODE_DIGEST = tree_digest([PACKAGE_DIR], PACKAGE_DIR)
 
 
 @functools.cache
@@ -100,11 +101,12 @@ class BuildCache:
     _write_failed: bool = False
 
     @classmethod
-    def for_project(cls, project_dir: Path) -> BuildCache | None:
+    def for_project(cls, project_dir: Path, environ: Mapping[str, str] | None = None) -> BuildCache | None:
         """The project's cache: ``BRIEFING_CACHE_DIR`` or ``.cache/briefing``; None if ``BRIEFING_CACHE=off``."""
-        if os.environ.get(CACHE_SWITCH_VARIABLE, "").lower() in {"off", "0", "no", "false"}:
+        environ = os.environ if environ is None else environ
+        if environ.get(CACHE_SWITCH_VARIABLE, "").lower() in {"off", "0", "no", "false"}:
             return None
-        configured = os.environ.get(CACHE_DIR_VARIABLE)
+        configured = environ.get(CACHE_DIR_VARIABLE)
         root = Path(configured) if configured else Path(DEFAULT_CACHE_DIR)
         return cls(root if root.is_absolute() else project_dir / root)
 

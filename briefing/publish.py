@@ -3,7 +3,11 @@
 ``python -m briefing.publish --site site`` runs a strict MkDocs build into a
 fresh directory beside ``site/``, then the steps that work on the built HTML.
 If anything fails, the temporary directory is removed and the last good
-``site/`` is left exactly as it was. ``SOURCE_DATE_EPOCH`` defaults to the
+``site/`` is left exactly as it was. The build cache (``.cache/briefing``,
+:mod:`briefing.buildcache`) lets a build skip what did not change: the
+charts and compiled templates inside MkDocs, and here each post-build step
+(:mod:`briefing.stepcache`), so the PDF is typeset again only when something
+it depends on changed. ``SOURCE_DATE_EPOCH`` defaults to the
 data file's ``meta.updated`` date, so two builds of the same sources give
 the same bytes.
 """
@@ -21,6 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+
+from briefing.buildcache import CACHE_DIR_VARIABLE, CACHE_SWITCH_VARIABLE, BuildCache
+from briefing.stepcache import KIND as STEPS_KIND
+from briefing.stepcache import CachedSteps
 
 PostBuildStep = Callable[[Path, Path], None]
 
@@ -46,12 +54,35 @@ def post_build_steps() -> list[PostBuildStep]:
     return [write_site_pdf, subset_site_fonts, hosting_step]
 
 
-def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None) -> int:
-    """Build into a temporary directory and swap it in; return the exit status."""
+def run_steps(project_dir: Path, staging: Path, steps: list[PostBuildStep], env: dict[str, str]) -> None:
+    """Run the post-build steps in order, each replayed from the build cache when its inputs are unchanged."""
+    cache = BuildCache.for_project(project_dir, env)
+    if cache is None:
+        for step in steps:
+            step(project_dir, staging)
+        return
+    cached = CachedSteps(cache, project_dir, staging)
+    for step in steps:
+        cached.run(step)
+    cache.prune(STEPS_KIND, keep=8 * max(1, len(steps)))
+    if cached.replayed:
+        print(f"Unchanged since a previous build, taken from the build cache: {', '.join(cached.replayed)}")
+
+
+def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None, cache_dir: Path | None = None,
+            use_cache: bool = True) -> int:
+    """Build into a temporary directory and swap it in; return the exit status.
+
+    ``cache_dir`` overrides where the build cache lives; ``use_cache=False`` builds without it.
+    """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", default_epoch(project_dir))
+    if cache_dir is not None:
+        env[CACHE_DIR_VARIABLE] = str(cache_dir.resolve())
+    if not use_cache:
+        env[CACHE_SWITCH_VARIABLE] = "off"
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
         result = subprocess.run(
@@ -65,8 +96,7 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
             print(f"Build failed; {site_dir} was left unchanged.", file=sys.stderr)
             return result.returncode
         os.environ.setdefault("SOURCE_DATE_EPOCH", env["SOURCE_DATE_EPOCH"])
-        for step in post_build_steps() if steps is None else steps:
-            step(project_dir, staging)
+        run_steps(project_dir, staging, post_build_steps() if steps is None else steps, env)
         previous = None
         if site_dir.exists():
             previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")
@@ -89,9 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default="site", help="where the finished site goes (default: site)")
     parser.add_argument("--project", default=".", help="the project directory holding mkdocs.yml")
+    parser.add_argument("--cache", type=Path, help="the build cache directory (default: .cache/briefing in the project)")
+    parser.add_argument("--no-cache", action="store_true", help="build everything afresh, without reading or writing the cache")
     args = parser.parse_args(argv)
     project_dir = Path(args.project).resolve()
-    return publish(project_dir, (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site))
+    return publish(project_dir, (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site),
+                   cache_dir=args.cache, use_cache=not args.no_cache)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,194 @@
+"""The build cache: entries survive only intact, compiled templates are reused only for the same environment,
+and a warm ``make build`` gives the same bytes as a cold one while still rebuilding what an edit touches."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import jinja2
+import pytest
+from pypdf import PdfReader
+
+from briefing.buildcache import BuildCache, digest
+from briefing.downloads import PDF_PATH, chart_path
+from briefing.publish import publish
+from briefing.stepcache import KIND as STEPS_KIND
+from briefing.templatecache import PAGE_KIND, cache_page_compiles
+from tests.conftest import copy_project
+
+
+def digest_tree(root: Path) -> dict[str, tuple[str, int]]:
+    return {
+        path.relative_to(root).as_posix(): (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode & 0o777)
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+# -- the store ----------------------------------------------------------------
+
+
+def test_an_entry_comes_back_with_the_same_bytes(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    cache.put("kind", "key", {"a": b"first", "b": bytes(range(256))})
+    assert cache.get("kind", "key") == {"a": b"first", "b": bytes(range(256))}
+    assert cache.get("kind", "other") is None
+    assert (cache.hits, cache.misses) == ({"kind": 1}, {"kind": 1})
+
+
+def test_a_damaged_or_truncated_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    cache.put("kind", "key", {"a": b"0123456789"})
+    entry = tmp_path / "cache" / "kind" / "key"
+    raw = entry.read_bytes()
+    entry.write_bytes(raw[:-1] + b"X")
+    assert cache.get("kind", "key") is None
+    entry.write_bytes(raw[:-3])
+    assert cache.get("kind", "key") is None
+    entry.write_bytes(b"not an entry")
+    assert cache.get("kind", "key") is None
+
+
+def test_an_unwritable_cache_costs_speed_not_the_build(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache directory should be", encoding="utf-8")
+    cache = BuildCache(blocker / "cache")
+    cache.put("kind", "key", {"a": b"x"})  # no exception
+    assert cache.get("kind", "key") is None
+
+
+def test_pruning_keeps_the_most_recently_used_entries(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    for number in range(5):
+        cache.put("kind", f"key{number}", {"a": b"x"})
+        os.utime(tmp_path / "cache" / "kind" / f"key{number}", (1000 + number, 1000 + number))
+    assert cache.get("kind", "key0") is not None  # a hit counts as a use
+    assert cache.prune("kind", keep=2) == 3
+    assert sorted(path.name for path in (tmp_path / "cache" / "kind").iterdir()) == ["key0", "key4"]
+
+
+def test_the_cache_can_be_moved_or_switched_off(tmp_path: Path) -> None:
+    assert BuildCache.for_project(tmp_path, {}).root == tmp_path / ".cache" / "briefing"
+    assert BuildCache.for_project(tmp_path, {"BRIEFING_CACHE_DIR": "elsewhere"}).root == tmp_path / "elsewhere"
+    assert BuildCache.for_project(tmp_path, {"BRIEFING_CACHE": "off"}) is None
+
+
+def test_digest_parts_cannot_be_shifted() -> None:
+    assert digest("ab", "c") != digest("a", "bc")
+
+
+# -- compiled templates --------------------------------------------------------
+
+
+def test_a_page_compiled_once_is_loaded_not_compiled_again(tmp_path: Path) -> None:
+    source = "Turnover was {{ figure('trade.turnover') }} in {{ year }}."
+    first_env = jinja2.Environment()
+    first_env.globals["figure"] = lambda figure_id: f"<{figure_id}>"
+    cache = BuildCache(tmp_path / "cache")
+    cache_page_compiles(first_env, cache)
+    expected = first_env.from_string(source).render(year=2022)
+    assert expected == "Turnover was <trade.turnover> in 2022."
+    assert cache.misses == {PAGE_KIND: 1}
+
+    # A new process: nothing in memory, the code comes from disk.
+    from briefing import templatecache
+
+    templatecache._in_memory.clear()
+    second_env = jinja2.Environment()
+    second_env.globals["figure"] = lambda figure_id: f"<{figure_id}>"
+    cache_page_compiles(second_env, cache)
+    assert second_env.from_string(source).render(year=2022) == expected
+    assert cache.hits == {PAGE_KIND: 1}
+
+
+def test_another_environment_never_gets_a_page_compiled_for_a_different_one(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    source = "{{ 'x' | shout }}"
+    shouting = jinja2.Environment()
+    shouting.filters["shout"] = str.upper
+    cache_page_compiles(shouting, cache)
+    assert shouting.from_string(source).render() == "X"
+    other_syntax = jinja2.Environment(variable_start_string="[[", variable_end_string="]]")
+    other_syntax.filters["shout"] = str.upper
+    cache_page_compiles(other_syntax, cache)
+    assert other_syntax.from_string(source).render() == source  # not a variable in this syntax
+    without_filter = jinja2.Environment()
+    cache_page_compiles(without_filter, cache)
+    with pytest.raises(jinja2.TemplateAssertionError, match="shout"):
+        without_filter.from_string(source)
+
+
+def test_a_syntax_error_is_raised_and_never_stored(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    environment = jinja2.Environment()
+    cache_page_compiles(environment, cache)
+    for _ in range(2):
+        with pytest.raises(jinja2.TemplateSyntaxError):
+            environment.from_string("{{ figure('x' }}")
+    assert not (tmp_path / "cache" / PAGE_KIND).exists()
+
+
+# -- the real build, cold and warm ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cold_and_warm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, Path]:
+    """A copy of the project built twice with one cache: first with the cache empty, then warm."""
+    root = tmp_path_factory.mktemp("cache-builds")
+    project = copy_project(root / "project")
+    cache = root / "cache"
+    assert publish(project, root / "cold", cache_dir=cache) == 0
+    assert publish(project, root / "warm", cache_dir=cache) == 0
+    return project, cache, root / "cold", root / "warm"
+
+
+@pytest.mark.slow
+def test_a_warm_build_writes_the_same_bytes_as_a_cold_one(cold_and_warm: tuple[Path, Path, Path, Path]) -> None:
+    _, cache, cold, warm = cold_and_warm
+    cold_files, warm_files = digest_tree(cold), digest_tree(warm)
+    assert cold_files.keys() == warm_files.keys()
+    assert [name for name in cold_files if cold_files[name] != warm_files[name]] == []
+    for required in (PDF_PATH, "assets/fonts/fonts.css", "_headers", chart_path("pipeline-gas", "png")):
+        assert required in warm_files, required
+    assert len(list((cache / STEPS_KIND).iterdir())) == 3  # PDF, font subsets, hosting: each stored once
+
+
+@pytest.mark.slow
+def test_a_warm_build_replays_the_post_build_steps(cold_and_warm: tuple[Path, Path, Path, Path], tmp_path: Path,
+                                                   capfd: pytest.CaptureFixture[str]) -> None:
+    project, cache, _, _ = cold_and_warm
+    assert publish(project, tmp_path / "site", cache_dir=cache) == 0
+    output = capfd.readouterr()
+    replayed = output.out.split("taken from the build cache:")[-1]
+    for step in ("briefing.pdf.write_site_pdf", "briefing.fonts.subset_site_fonts", "briefing.hosting.hosting_step"):
+        assert step in replayed
+    assert "PDF written" not in output.out
+    assert "charts 4 hit(s) 0 miss(es)" in output.out + output.err
+
+
+@pytest.mark.slow
+def test_an_edit_rebuilds_the_pdf_and_the_chart_it_touches(cold_and_warm: tuple[Path, Path, Path, Path],
+                                                           tmp_path: Path) -> None:
+    project, cache, cold, _ = cold_and_warm
+    page = project / "docs" / "energy.md"
+    original_page = page.read_text(encoding="utf-8")
+    data_file = project / "data" / "briefing.yml"
+    original_data = data_file.read_text(encoding="utf-8")
+    chart_title = "    title: Gas supplied to China through the Power of Siberia pipeline"
+    assert chart_title in original_data
+    try:
+        page.write_text(original_page + "\nA sentence added by the cache test.\n", encoding="utf-8")
+        data_file.write_text(original_data.replace(chart_title, "    title: Gas by pipeline, edited", 1), encoding="utf-8")
+        assert publish(project, tmp_path / "site", cache_dir=cache) == 0
+    finally:
+        page.write_text(original_page, encoding="utf-8")
+        data_file.write_text(original_data, encoding="utf-8")
+    site = tmp_path / "site"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO((site / PDF_PATH).read_bytes())).pages)
+    assert "A sentence added by the cache test." in " ".join(text.split())
+    assert b"Gas by pipeline, edited" in (site / chart_path("pipeline-gas", "svg")).read_bytes()
+    assert (site / chart_path("pipeline-gas", "png")).read_bytes() != (cold / chart_path("pipeline-gas", "png")).read_bytes()
+    assert (site / chart_path("trade-jan-feb", "png")).read_bytes() == (cold / chart_path("trade-jan-feb", "png")).read_bytes()

@@ -10,10 +10,15 @@ different key, never a stale hit.
 
 The cache lives outside the site, in ``.cache/briefing/`` of the project
 (git-ignored), or in ``BRIEFING_CACHE_DIR``; ``BRIEFING_CACHE=off`` turns it
-off. Each entry is one file: a header naming its parts with their sizes and
-hashes, then the parts. It is written to a temporary file and renamed into
-place, so a crash or two builds at once never leave half an entry, and every
-part is checked against its hash when read: a damaged entry is a miss. A cache
+off. Each entry is one file: a header naming its parts with their sizes, the
+parts, and an HMAC-SHA256 tag over the kind, the key and all of it. The tag's
+secret is made on first use in the user's configuration directory
+(``~/.config/briefing/cache-key``, or ``BRIEFING_CACHE_SECRET_FILE``), outside
+any project, so an entry someone else wrote (a ``.cache`` committed to a pull
+request, say) is never used: some entries hold compiled code and pickled
+data, which must come from this machine's own builds. An entry is written to a
+temporary file and renamed into place, so a crash or two builds at once never
+leave half an entry; a damaged, truncated or foreign entry is a miss. A cache
 that cannot be written (read-only disk) costs speed, never a build.
 Nothing here imports MkDocs.
 """
@@ -22,9 +27,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import logging
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -36,8 +43,10 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 
 CACHE_DIR_VARIABLE = "BRIEFING_CACHE_DIR"
 CACHE_SWITCH_VARIABLE = "BRIEFING_CACHE"
+SECRET_FILE_VARIABLE = "BRIEFING_CACHE_SECRET_FILE"
 DEFAULT_CACHE_DIR = ".cache/briefing"
-MAGIC = b"briefing-cache 1\n"
+MAGIC = b"briefing-cache 2\n"
+TAG_SIZE = 32
 # Entries kept per kind when a build prunes (the newest first, by last use).
 DEFAULT_KEEP = 64
 
@@ -91,11 +100,47 @@ def installed_versions() -> str:
     return sys.version + "\n" + "\n".join(sorted(names))
 
 
+def secret_file(environ: Mapping[str, str] | None = None) -> Path:
+    """Where this user's cache secret is kept."""
+    environ = os.environ if environ is None else environ
+    if environ.get(SECRET_FILE_VARIABLE):
+        return Path(environ[SECRET_FILE_VARIABLE])
+    config_home = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config_home) / "briefing" / "cache-key"
+
+
+def load_secret(path: Path) -> bytes:
+    """The secret in ``path``, made (readable by this user only) if there is none; raises OSError."""
+    try:
+        secret = path.read_bytes()
+        if len(secret) >= 32:
+            return secret
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".cache-key-", dir=path.parent)
+    try:
+        os.fchmod(handle, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(secrets.token_bytes(32))
+        try:
+            os.link(temporary, path)  # first writer wins: two builds at once agree on one secret
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
+    secret = path.read_bytes()
+    if len(secret) < 32:
+        raise OSError(f"{path} holds no usable secret: delete it")
+    return secret
+
+
 @dataclass
 class BuildCache:
-    """Entries of bytes by kind and key, under ``root``."""
+    """Entries of bytes by kind and key, under ``root``, authenticated with ``secret``."""
 
     root: Path
+    secret: bytes
     hits: dict[str, int] = field(default_factory=dict)
     misses: dict[str, int] = field(default_factory=dict)
     _write_failed: bool = False
@@ -108,7 +153,12 @@ class BuildCache:
             return None
         configured = environ.get(CACHE_DIR_VARIABLE)
         root = Path(configured) if configured else Path(DEFAULT_CACHE_DIR)
-        return cls(root if root.is_absolute() else project_dir / root)
+        try:
+            secret = load_secret(secret_file(environ))
+        except OSError as error:
+            log.warning("briefing: no build cache (its secret: %s); building everything afresh", error)
+            return None
+        return cls(root if root.is_absolute() else project_dir / root, secret)
 
     def _path(self, kind: str, key: str) -> Path:
         return self.root / kind / key
@@ -121,7 +171,7 @@ class BuildCache:
         except OSError:
             self.misses[kind] = self.misses.get(kind, 0) + 1
             return None
-        parts = _decode(raw)
+        parts = _decode(raw, self._tag_key(kind, key))
         if parts is None:
             self.misses[kind] = self.misses.get(kind, 0) + 1
             return None
@@ -132,6 +182,11 @@ class BuildCache:
         self.hits[kind] = self.hits.get(kind, 0) + 1
         return parts
 
+    def stale(self, kind: str) -> None:
+        """Count the entry just read as a miss: the caller found it no longer matches its inputs."""
+        self.hits[kind] = self.hits.get(kind, 0) - 1
+        self.misses[kind] = self.misses.get(kind, 0) + 1
+
     def put(self, kind: str, key: str, parts: Mapping[str, bytes]) -> None:
         """Store ``parts`` under ``kind``/``key``, atomically; a failure to write is logged once, not raised."""
         directory = self.root / kind
@@ -140,7 +195,7 @@ class BuildCache:
             handle, temporary = tempfile.mkstemp(prefix=".partial-", dir=directory)
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    stream.write(_encode(parts))
+                    stream.write(_encode(parts, self._tag_key(kind, key)))
                 os.replace(temporary, self._path(kind, key))
             finally:
                 if os.path.exists(temporary):
@@ -149,6 +204,10 @@ class BuildCache:
             if not self._write_failed:
                 log.warning("briefing: build cache %s not writable (%s): building without it", self.root, error)
                 self._write_failed = True
+
+    def _tag_key(self, kind: str, key: str) -> bytes:
+        """The HMAC key of one entry: the secret bound to the entry's kind and key."""
+        return hmac.new(self.secret, digest(kind, key).encode("ascii"), hashlib.sha256).digest()
 
     def prune(self, kind: str, keep: int = DEFAULT_KEEP) -> int:
         """Delete all but the ``keep`` most recently used entries of ``kind``; return how many went."""
@@ -170,27 +229,24 @@ class BuildCache:
         return removed
 
 
-def _encode(parts: Mapping[str, bytes]) -> bytes:
-    header = [{"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()} for name, data in parts.items()]
-    return MAGIC + json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(parts.values())
+def _encode(parts: Mapping[str, bytes], tag_key: bytes) -> bytes:
+    header = [{"name": name, "size": len(data)} for name, data in parts.items()]
+    body = MAGIC + json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n" + b"".join(parts.values())
+    return body + hmac.new(tag_key, body, hashlib.sha256).digest()
 
 
-def _decode(raw: bytes) -> dict[str, bytes] | None:
-    if not raw.startswith(MAGIC):
+def _decode(raw: bytes, tag_key: bytes) -> dict[str, bytes] | None:
+    body, tag = raw[:-TAG_SIZE], raw[-TAG_SIZE:]
+    if not body.startswith(MAGIC) or not hmac.compare_digest(tag, hmac.new(tag_key, body, hashlib.sha256).digest()):
         return None
-    header_end = raw.find(b"\n", len(MAGIC))
-    if header_end < 0:
-        return None
+    header_end = body.find(b"\n", len(MAGIC))
     try:
-        header = json.loads(raw[len(MAGIC):header_end])
-    except ValueError:
+        header = json.loads(body[len(MAGIC):header_end])
+        parts: dict[str, bytes] = {}
+        offset = header_end + 1
+        for item in header:
+            parts[str(item["name"])] = body[offset:offset + int(item["size"])]
+            offset += int(item["size"])
+    except (ValueError, TypeError, KeyError):
         return None
-    parts: dict[str, bytes] = {}
-    offset = header_end + 1
-    for item in header:
-        data = raw[offset:offset + item["size"]]
-        if len(data) != item["size"] or hashlib.sha256(data).hexdigest() != item["sha256"]:
-            return None
-        parts[item["name"]] = data
-        offset += item["size"]
-    return parts if offset == len(raw) else None
+    return parts if offset == len(body) else None

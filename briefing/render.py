@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ from briefing.problems import Problems, did_you_mean
 TOKEN_PREFIX = "BRIEFINGMACRO"
 TIP_ID_SLOT = "briefing-tip-id-slot"
 TOKEN_PATTERN = re.compile(r"(?P<open><p>)?" + TOKEN_PREFIX + r"(?P<index>\d+)X(?P<close></p>)?")
+TIP_COMMENT_SLOT = "briefing-tip-comment-slot"
+TIP_START = '<small class="fig__tip"'
+TIP_END = "</small>"
 
 # Where generated pages live, as source paths relative to docs/.
 PAGE_PATHS: dict[str, str] = {
@@ -52,6 +56,16 @@ def template_environment() -> Environment:
         keep_trailing_newline=False,
     )
     return environment
+
+
+def split_tip(markup: str) -> tuple[Markup, Markup | None]:
+    """A figure's markup with its tip replaced by a slot for a comment, and the tip; or the markup and None."""
+    start = markup.find(TIP_START)
+    end = markup.rfind(TIP_END)
+    if start < 0 or end < start:
+        return Markup(markup), None
+    end += len(TIP_END)
+    return Markup(markup[:start] + TIP_COMMENT_SLOT + markup[end:]), Markup(markup[start:end])
 
 
 def relative_href(from_url: str, to_url: str, anchor: str = "") -> str:
@@ -87,6 +101,7 @@ class PageState:
     cursors: dict[str, int] = field(default_factory=dict)
     tip_count: int = 0
     stash: list[Markup] = field(default_factory=list)
+    tips: dict[int, Markup] = field(default_factory=dict)  # deferred tips by number, their id still a slot
 
 
 class Renderer:
@@ -105,8 +120,14 @@ class Renderer:
         self.locale = data.meta.locale if data.meta else "en_GB"
         self._charts: dict[str, RenderedChart] = {}
         self._texts: dict[tuple[str, str], str] = {}
-        self._figure_markups: dict[tuple[str, str, str], Markup] = {}
+        # Per figure, style and link: the whole markup, the markup with a slot for the tip's comment, the tip.
+        self._figure_markups: dict[tuple[str, str, str], tuple[Markup, Markup, Markup | None]] = {}
         self.nav_pages: list[PageCard] = []
+        # With ``defer_tips``, a figure's tip is left out of the page's HTML as a comment and put back
+        # into the finished page by insert_tips (see there); the marker cannot be guessed by page text.
+        self.defer_tips = False
+        self._tip_marker = f"briefing-tip-{secrets.token_hex(8)}-"
+        self._tip_pattern = re.compile("<!--" + re.escape(self._tip_marker) + r"(\d+)-->")
 
     # -- page bookkeeping ------------------------------------------------
     def begin_page(self, src_path: str, source_text: str, url: str | None = None) -> None:
@@ -196,7 +217,7 @@ class Renderer:
             is_derived = figure_id in self.data.derived
             entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
             source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
-            self._figure_markups[key] = self._inline(
+            markup = self._inline(
                 "figure.html",
                 figure_id=figure_id,
                 entry=entry,
@@ -207,7 +228,14 @@ class Renderer:
                 href=href,
                 tip_id=TIP_ID_SLOT,
             )
-        return Markup(self._figure_markups[key].replace(TIP_ID_SLOT, f"fig-tip-{self.page.tip_count}"))
+            self._figure_markups[key] = (markup, *split_tip(markup))
+        markup, outside, tip = self._figure_markups[key]
+        tip_id = f"fig-tip-{self.page.tip_count}"
+        if not self.defer_tips or tip is None:
+            return Markup(markup.replace(TIP_ID_SLOT, tip_id))
+        self.page.tips[self.page.tip_count] = tip
+        comment = f"<!--{self._tip_marker}{self.page.tip_count}-->"
+        return Markup(outside.replace(TIP_ID_SLOT, tip_id).replace(TIP_COMMENT_SLOT, Markup(comment)))
 
     def figure(self, figure_id: str, style: str = "long") -> Markup:
         """A figure stated by a source, e.g. ``{{ figure('trade.turnover_2022') }}``."""
@@ -407,3 +435,22 @@ class Renderer:
             return (match.group("open") or "") + str(markup) + (match.group("close") or "")
 
         return TOKEN_PATTERN.sub(swap, html)
+
+    # -- deferred tips -----------------------------------------------------
+    # A figure's tip (label, period, source, quote) is most of its markup, and Material's search
+    # parses every page's HTML in pure Python before excluding the tip from the index. With
+    # ``defer_tips`` the page's HTML carries a comment where each tip goes, and insert_tips
+    # puts the tips into the finished page (MkDocs' on_post_page): search, the toc and the
+    # checks read less, and the file written is the same as without deferral.
+
+    def insert_tips(self, html: str, tips: Mapping[int, Markup]) -> str:
+        """``html`` with each deferred tip of a page put back where its comment is."""
+        if not tips:
+            return html
+
+        def swap(match: re.Match[str]) -> str:
+            number = int(match.group(1))
+            tip = tips.get(number)
+            return match.group(0) if tip is None else str(tip).replace(TIP_ID_SLOT, f"fig-tip-{number}")
+
+        return self._tip_pattern.sub(swap, html)

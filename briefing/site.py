@@ -9,7 +9,10 @@ does not import MkDocs: it reads the few configuration values it needs.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import pickle
 import posixpath
 import re
 from collections.abc import Mapping
@@ -19,8 +22,9 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment
+from markupsafe import Markup
 
-from briefing.buildcache import DEFAULT_KEEP, BuildCache
+from briefing.buildcache import CODE_DIGEST, DEFAULT_KEEP, BuildCache, digest, installed_versions
 from briefing.charts import CACHE_KIND as CHART_KIND
 from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
@@ -111,18 +115,61 @@ def page_cards(settings: Settings) -> list[PageCard]:
     return cards
 
 
+DATA_KIND = "data"
+
+
+def load_data(path: Path, display_path: str, cache: BuildCache | None) -> BriefingData:
+    """The data file loaded and checked, from the build cache when neither it nor a source text it quotes changed.
+
+    The entry is keyed by the data file's bytes (with the code and library versions)
+    and records the hash of every source text that was read; a change to any of them
+    is a miss. What a build later adds to the data's problems is not stored.
+    """
+    if cache is None:
+        return load_briefing(path, display_path)
+    try:
+        key = digest(CODE_DIGEST, installed_versions(), display_path, str(path), path.read_bytes())
+    except OSError:
+        return load_briefing(path, display_path)  # reported, located, by the loader
+    stored = cache.get(DATA_KIND, key)
+    if stored is not None:
+        try:
+            inputs = json.loads(stored["inputs"])
+            if all(_file_digest(Path(name)) == sha for name, sha in inputs.items()):
+                data = pickle.loads(stored["data"])  # noqa: S301 - an entry this user's builds wrote (HMAC-checked)
+                if isinstance(data, BriefingData):
+                    return data
+        except (KeyError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            pass
+        cache.stale(DATA_KIND)
+    data = load_briefing(path, display_path)
+    texts = [path.parent / source.text for source in data.sources.values()]
+    inputs = {str(text): _file_digest(text) for text in texts}
+    cache.put(DATA_KIND, key, {"inputs": json.dumps(inputs).encode("utf-8"), "data": pickle.dumps(data)})
+    return data
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
 class BuildContext:
     """Everything one build knows about the briefing."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.cache: BuildCache | None = BuildCache.for_project(settings.project_dir)
-        self.data: BriefingData = load_briefing(settings.project_dir / settings.data_path, settings.data_path)
+        self.data: BriefingData = load_data(settings.project_dir / settings.data_path, settings.data_path, self.cache)
         self.problems: Problems = self.data.problems
         self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls, cache=self.cache)
         self.renderer.nav_pages = page_cards(settings)
+        self.renderer.defer_tips = True  # put back by finish_page_output, after search has read the page
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
+        self._page_tips: dict[str, dict[int, Markup]] = {}
 
     def display_path(self, src_path: str) -> str:
         """A page's path as editors see it, e.g. ``docs/trade.md``."""
@@ -187,8 +234,14 @@ class BuildContext:
     def finish_page_html(self, src_path: str, html: str) -> str:
         """Put the macros' markup into a page's HTML, then check the result; return it."""
         html = self.renderer.expand(html)
+        tips = self._page_tips[src_path] = self.renderer.page.tips
         self.check_page_html(src_path, html)
+        self._page_anchors[src_path].update(f"fig-tip-{number}" for number in tips)
         return html
+
+    def finish_page_output(self, src_path: str, output: str) -> str:
+        """The finished page with its figures' tips in place (see :meth:`Renderer.insert_tips`)."""
+        return self.renderer.insert_tips(output, self._page_tips.get(src_path, {}))
 
     def check_page_html(self, src_path: str, html: str) -> None:
         """Record every hand-typed number in a page's rendered body."""
@@ -250,6 +303,7 @@ class BuildContext:
         self.cache.prune(PAGE_KIND, keep=max(DEFAULT_KEEP, 4 * pages))
         self.cache.prune(THEME_KIND, keep=max(DEFAULT_KEEP, 256))
         self.cache.prune(CHART_KIND, keep=max(DEFAULT_KEEP, 4 * len(self.data.charts)))
+        self.cache.prune(DATA_KIND, keep=DEFAULT_KEEP)
 
 
 def context_for(config: Any) -> BuildContext:

@@ -2,6 +2,7 @@
 
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
+- on the finished page: put the figures' tips in place (left out until search has read the page);
 - before any file is written (``on_env``): check that every data entry is used,
   then report *every* problem of the build at once and stop it; give the
   theme's templates the build cache, so they are compiled once, not per build;
@@ -34,6 +35,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return context_for(config).finish_page_html(page.file.src_path, html)
+
+
+@event_priority(100)  # before anything that rewrites the page's HTML
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return context_for(config).finish_page_output(page.file.src_path, output)
 
 
 def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 Environment

@@ -6,18 +6,21 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 from pathlib import Path
 
 import jinja2
 import pytest
 from pypdf import PdfReader
 
-from briefing.buildcache import BuildCache, digest
+from briefing.buildcache import BuildCache, digest, load_secret
 from briefing.downloads import PDF_PATH, chart_path
 from briefing.publish import publish
 from briefing.stepcache import KIND as STEPS_KIND
 from briefing.templatecache import PAGE_KIND, cache_page_compiles
 from tests.conftest import copy_project
+
+SECRET = b"a test secret of at least 32 bytes...."
 
 
 def digest_tree(root: Path) -> dict[str, tuple[str, int]]:
@@ -32,7 +35,7 @@ def digest_tree(root: Path) -> dict[str, tuple[str, int]]:
 
 
 def test_an_entry_comes_back_with_the_same_bytes(tmp_path: Path) -> None:
-    cache = BuildCache(tmp_path / "cache")
+    cache = BuildCache(tmp_path / "cache", SECRET)
     cache.put("kind", "key", {"a": b"first", "b": bytes(range(256))})
     assert cache.get("kind", "key") == {"a": b"first", "b": bytes(range(256))}
     assert cache.get("kind", "other") is None
@@ -40,11 +43,11 @@ def test_an_entry_comes_back_with_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_a_damaged_or_truncated_entry_is_a_miss(tmp_path: Path) -> None:
-    cache = BuildCache(tmp_path / "cache")
+    cache = BuildCache(tmp_path / "cache", SECRET)
     cache.put("kind", "key", {"a": b"0123456789"})
     entry = tmp_path / "cache" / "kind" / "key"
     raw = entry.read_bytes()
-    entry.write_bytes(raw[:-1] + b"X")
+    entry.write_bytes(raw.replace(b"0123456789", b"0123456780"))
     assert cache.get("kind", "key") is None
     entry.write_bytes(raw[:-3])
     assert cache.get("kind", "key") is None
@@ -52,16 +55,36 @@ def test_a_damaged_or_truncated_entry_is_a_miss(tmp_path: Path) -> None:
     assert cache.get("kind", "key") is None
 
 
+def test_an_entry_another_machine_wrote_is_never_used(tmp_path: Path) -> None:
+    # A .cache committed to a pull request: well formed, but not tagged with this user's secret.
+    BuildCache(tmp_path / "cache", b"someone else's secret, 32 bytes+").put("kind", "key", {"code": b"evil"})
+    assert BuildCache(tmp_path / "cache", SECRET).get("kind", "key") is None
+
+
+def test_an_entry_does_not_answer_for_another_key(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache", SECRET)
+    cache.put("kind", "key", {"a": b"x"})
+    (tmp_path / "cache" / "kind" / "key").rename(tmp_path / "cache" / "kind" / "other")
+    assert cache.get("kind", "other") is None
+
+
+def test_the_secret_is_made_once_and_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "briefing" / "cache-key"
+    secret = load_secret(path)
+    assert len(secret) == 32 and load_secret(path) == secret
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
 def test_an_unwritable_cache_costs_speed_not_the_build(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache directory should be", encoding="utf-8")
-    cache = BuildCache(blocker / "cache")
+    cache = BuildCache(blocker / "cache", SECRET)
     cache.put("kind", "key", {"a": b"x"})  # no exception
     assert cache.get("kind", "key") is None
 
 
 def test_pruning_keeps_the_most_recently_used_entries(tmp_path: Path) -> None:
-    cache = BuildCache(tmp_path / "cache")
+    cache = BuildCache(tmp_path / "cache", SECRET)
     for number in range(5):
         cache.put("kind", f"key{number}", {"a": b"x"})
         os.utime(tmp_path / "cache" / "kind" / f"key{number}", (1000 + number, 1000 + number))
@@ -71,9 +94,13 @@ def test_pruning_keeps_the_most_recently_used_entries(tmp_path: Path) -> None:
 
 
 def test_the_cache_can_be_moved_or_switched_off(tmp_path: Path) -> None:
-    assert BuildCache.for_project(tmp_path, {}).root == tmp_path / ".cache" / "briefing"
-    assert BuildCache.for_project(tmp_path, {"BRIEFING_CACHE_DIR": "elsewhere"}).root == tmp_path / "elsewhere"
-    assert BuildCache.for_project(tmp_path, {"BRIEFING_CACHE": "off"}) is None
+    secret = {"BRIEFING_CACHE_SECRET_FILE": str(tmp_path / "key")}
+    assert BuildCache.for_project(tmp_path, secret).root == tmp_path / ".cache" / "briefing"
+    assert BuildCache.for_project(tmp_path, {**secret, "BRIEFING_CACHE_DIR": "elsewhere"}).root == tmp_path / "elsewhere"
+    assert BuildCache.for_project(tmp_path, {**secret, "BRIEFING_CACHE": "off"}) is None
+    unusable = tmp_path / "not-a-dir"
+    unusable.write_text("x", encoding="utf-8")
+    assert BuildCache.for_project(tmp_path, {"BRIEFING_CACHE_SECRET_FILE": str(unusable / "key")}) is None
 
 
 def test_digest_parts_cannot_be_shifted() -> None:
@@ -87,7 +114,7 @@ def test_a_page_compiled_once_is_loaded_not_compiled_again(tmp_path: Path) -> No
     source = "Turnover was {{ figure('trade.turnover') }} in {{ year }}."
     first_env = jinja2.Environment()
     first_env.globals["figure"] = lambda figure_id: f"<{figure_id}>"
-    cache = BuildCache(tmp_path / "cache")
+    cache = BuildCache(tmp_path / "cache", SECRET)
     cache_page_compiles(first_env, cache)
     expected = first_env.from_string(source).render(year=2022)
     assert expected == "Turnover was <trade.turnover> in 2022."
@@ -105,7 +132,7 @@ def test_a_page_compiled_once_is_loaded_not_compiled_again(tmp_path: Path) -> No
 
 
 def test_another_environment_never_gets_a_page_compiled_for_a_different_one(tmp_path: Path) -> None:
-    cache = BuildCache(tmp_path / "cache")
+    cache = BuildCache(tmp_path / "cache", SECRET)
     source = "{{ 'x' | shout }}"
     shouting = jinja2.Environment()
     shouting.filters["shout"] = str.upper
@@ -122,7 +149,7 @@ def test_another_environment_never_gets_a_page_compiled_for_a_different_one(tmp_
 
 
 def test_a_syntax_error_is_raised_and_never_stored(tmp_path: Path) -> None:
-    cache = BuildCache(tmp_path / "cache")
+    cache = BuildCache(tmp_path / "cache", SECRET)
     environment = jinja2.Environment()
     cache_page_compiles(environment, cache)
     for _ in range(2):
@@ -192,3 +219,21 @@ def test_an_edit_rebuilds_the_pdf_and_the_chart_it_touches(cold_and_warm: tuple[
     assert b"Gas by pipeline, edited" in (site / chart_path("pipeline-gas", "svg")).read_bytes()
     assert (site / chart_path("pipeline-gas", "png")).read_bytes() != (cold / chart_path("pipeline-gas", "png")).read_bytes()
     assert (site / chart_path("trade-jan-feb", "png")).read_bytes() == (cold / chart_path("trade-jan-feb", "png")).read_bytes()
+
+
+def test_cached_data_is_loaded_again_when_a_source_text_changes(tmp_path: Path) -> None:
+    from briefing.site import load_data
+    from tests.conftest import DATA_FILE
+
+    shutil.copytree(DATA_FILE.parent, tmp_path / "data")
+    cache = BuildCache(tmp_path / "cache", SECRET)
+    data_file = tmp_path / "data" / "briefing.yml"
+    first = load_data(data_file, "data/briefing.yml", cache)
+    assert not first.problems
+    again = load_data(data_file, "data/briefing.yml", cache)
+    assert cache.hits == {"data": 1} and again.figures == first.figures and again is not first
+    source_text = next((tmp_path / "data" / "sources").iterdir())
+    source_text.write_text(source_text.read_text(encoding="utf-8").replace("185 billion", "158 billion"), encoding="utf-8")
+    changed = load_data(data_file, "data/briefing.yml", cache)
+    assert cache.misses == {"data": 2}
+    assert any("not verbatim" in str(problem) for problem in changed.problems)

@@ -8,9 +8,11 @@ N pages x M figure references in three variants of the same pages:
   (``include_yaml``), written ``{{ synthetic.measure_000 }}``, and no checks;
 - project: the project's own data model, macros, hooks and checks.
 
-It alternates the three builds in every run (rotating which goes first) and
-prints a Markdown table of median times, the medians of the per-run ratios
-project/plain and naive/plain, and peak memory. Then it times the real
+The project is timed twice: with its build cache warm (``.cache/briefing``
+filled by the warm-up, as for every build after the first) and with the cache
+emptied before each run (a first build). The four builds alternate in every
+run (rotating which goes first); the table has median times, the medians of
+the per-run ratios to plain, and peak memory. Then it times the real
 briefing: ``make build`` cold (empty build cache) and warm (cache filled, no
 input changed), the PDF alone, and ten edits of the data file until
 ``mkdocs serve`` shows the rebuilt page. Figures are printed, never asserted.
@@ -121,6 +123,8 @@ def page_text(page: int, refs: int, figure_ids: list[str], substitute: Renderer 
 
 
 VARIANTS = ("plain", "naive", "project")
+# Timed variants: the project twice, with its build cache warm (as from the second build on) and emptied before each run.
+TIMED = ("plain", "naive", "project", "project cold")
 
 
 def naive_variables(renderer: Renderer, figure_ids: list[str]) -> dict[str, object]:
@@ -189,9 +193,16 @@ def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
     return {variant: root / "mkdocs.yml" for variant, root in roots.items()}
 
 
-def timed_build(config_file: Path) -> tuple[float, float]:
-    """Seconds and peak MiB of one strict build in a fresh interpreter."""
+def timed_build(config_file: Path, cache_dir: Path | None = None) -> tuple[float, float]:
+    """Seconds and peak MiB of one strict build in a fresh interpreter.
+
+    ``cache_dir``: the project's build cache, emptied first (a cold build); by
+    default the project's own ``.cache/briefing``, kept between runs (a warm one).
+    """
     env = {**os.environ, "PYTHONPATH": str(config_file.parent), "NO_MKDOCS_2_WARNING": "1"}
+    if cache_dir is not None:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        env["BRIEFING_CACHE_DIR"] = str(cache_dir)
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", CHILD, str(config_file)], cwd=config_file.parent, env=env,
                             capture_output=True, text=True, check=False)
@@ -202,28 +213,34 @@ def timed_build(config_file: Path) -> tuple[float, float]:
 
 
 def compare(pages_list: list[int], refs: int, runs: int) -> list[dict[str, float]]:
-    """Alternate the three variants' builds for each N; return one result row per N."""
+    """Alternate the variants' builds for each N; return one result row per N."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="briefing-bench-") as tmp:
         for pages in pages_list:
             configs = make_projects(Path(tmp), pages, refs)
-            for config in configs.values():
-                timed_build(config)  # warm-up: caches, bytecode
-            seconds: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
-            peaks: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
+            cold_cache = Path(tmp) / f"cold-cache-{pages}"
+
+            def build(variant: str) -> tuple[float, float]:
+                if variant == "project cold":
+                    return timed_build(configs["project"], cold_cache)
+                return timed_build(configs[variant])
+
+            for variant in VARIANTS:
+                build(variant)  # warm-up: the OS's file cache, bytecode, and the project's build cache
+            seconds: dict[str, list[float]] = {variant: [] for variant in TIMED}
+            peaks: dict[str, list[float]] = {variant: [] for variant in TIMED}
             for run in range(runs):
-                order = VARIANTS[run % 3:] + VARIANTS[:run % 3]  # who goes first rotates
+                order = TIMED[run % len(TIMED):] + TIMED[:run % len(TIMED)]  # who goes first rotates
                 for variant in order:
-                    elapsed, peak = timed_build(configs[variant])
+                    elapsed, peak = build(variant)
                     seconds[variant].append(elapsed)
                     peaks[variant].append(peak)
-            rows.append({
-                "N": pages,
-                **{f"{variant} s": statistics.median(seconds[variant]) for variant in VARIANTS},
-                "project/plain": statistics.median(p / b for p, b in zip(seconds["project"], seconds["plain"])),
-                "naive/plain": statistics.median(n / b for n, b in zip(seconds["naive"], seconds["plain"])),
-                **{f"{variant} MiB": max(peaks[variant]) for variant in VARIANTS},
-            })
+            row: dict[str, float] = {"N": pages}
+            row.update({f"{variant} s": statistics.median(seconds[variant]) for variant in TIMED})
+            for variant in ("project", "project cold", "naive"):
+                row[f"{variant}/plain"] = statistics.median(v / b for v, b in zip(seconds[variant], seconds["plain"]))
+            row.update({f"{variant} MiB": max(peaks[variant]) for variant in TIMED})
+            rows.append(row)
             print(f"  N={pages}: done", file=sys.stderr)
     return rows
 
@@ -318,13 +335,15 @@ def real_briefing(runs: int = 5) -> dict[str, float]:
 def markdown_table(rows: list[dict[str, float]]) -> str:
     """The comparison as a Markdown table."""
     lines = [
-        "| N | plain s | naive macros s | project s | project/plain | naive/plain | project peak MiB | naive peak MiB |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| N | plain s | naive macros s | project s | project, cold cache s "
+        "| project/plain | project cold/plain | naive/plain | peak MiB plain / naive / project / cold |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         lines.append(
-            f"| {row['N']} | {row['plain s']:.2f} | {row['naive s']:.2f} | {row['project s']:.2f} "
-            f"| {row['project/plain']:.2f} | {row['naive/plain']:.2f} | {row['project MiB']:.0f} | {row['naive MiB']:.0f} |"
+            f"| {row['N']} | {row['plain s']:.2f} | {row['naive s']:.2f} | {row['project s']:.2f} | {row['project cold s']:.2f} "
+            f"| {row['project/plain']:.2f} | {row['project cold/plain']:.2f} | {row['naive/plain']:.2f} "
+            f"| {row['plain MiB']:.0f} / {row['naive MiB']:.0f} / {row['project MiB']:.0f} / {row['project cold MiB']:.0f} |"
         )
     return "\n".join(lines)
 

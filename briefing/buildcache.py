@@ -88,13 +88,16 @@ CODE_DIGEST = tree_digest([PACKAGE_DIR], PACKAGE_DIR)
 def installed_versions() -> str:
     """The Python version and every installed distribution with its version, as one string.
 
-    Read from the names of the ``*.dist-info`` directories on ``sys.path``, which is
-    fast; a key that includes it changes when any library is upgraded.
+    Read from the names of the ``*.dist-info`` directories in the ``site-packages``
+    directories on ``sys.path``, which is fast; a key that includes it changes when
+    any library is upgraded.
     """
     names: set[str] = set()
     for entry in sys.path:
+        if Path(entry).name not in {"site-packages", "dist-packages"}:
+            continue
         try:
-            names.update(name for name in os.listdir(entry or ".") if name.endswith((".dist-info", ".egg-info")))
+            names.update(name for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info")))
         except OSError:
             continue
     return sys.version + "\n" + "\n".join(sorted(names))

@@ -416,7 +416,7 @@ def render_chart(data: BriefingData, chart_id: str, cache: BuildCache | None = N
         footer += f" Marked {DERIVED_MARK}: computed by this briefing from the source's figures."
     if data.meta is not None:
         footer += f" {data.meta.publisher}, {data.meta.licence}."
-    key = repr((chart_id, chart.model_dump_json(), points, axis_label, description, footer, locale))
+    key = repr((chart_id, chart, points, axis_label, description, footer, locale))  # repr: every field, no serializer
     drawn = key not in _DRAWN
     if drawn:
         cache_key = digest(CODE_DIGEST, installed_versions(), key)

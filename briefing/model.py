@@ -50,7 +50,8 @@ SCALE_FACTORS: dict[Scale, int] = {Scale.thousand: 10**3, Scale.million: 10**6, 
 class Strict(BaseModel):
     """Base: unknown fields are errors, values are immutable after validation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a build whose data comes from the build cache never validates, so never pays for the schemas.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from briefing.buildcache import BuildCache
+from briefing.templatecache import cache_loaded_templates
 from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path
 from briefing.charts import DERIVED_MARK, RenderedChart, render_chart
 from briefing.data import BriefingData
@@ -115,6 +116,8 @@ class Renderer:
         self.docs_prefix = docs_prefix
         self.use_directory_urls = use_directory_urls
         self.templates = template_environment()
+        if cache is not None:
+            cache_loaded_templates(self.templates, cache)
         self.page = PageState()
         self.used: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.locale = data.meta.locale if data.meta else "en_GB"

@@ -33,7 +33,7 @@ from briefing.navigation import NavEntry, nav_entries
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
 from briefing.problems import Problems, did_you_mean
 from briefing.render import PageCard, Renderer, relative_href
-from briefing.templatecache import PAGE_KIND, THEME_KIND, cache_page_compiles
+from briefing.templatecache import PAGE_KIND, TEMPLATE_KIND, cache_page_compiles
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -301,7 +301,7 @@ class BuildContext:
                            for kind in sorted(set(self.cache.hits) | set(self.cache.misses))) or "unused")
         pages = len(self._page_sources)
         self.cache.prune(PAGE_KIND, keep=max(DEFAULT_KEEP, 4 * pages))
-        self.cache.prune(THEME_KIND, keep=max(DEFAULT_KEEP, 256))
+        self.cache.prune(TEMPLATE_KIND, keep=max(DEFAULT_KEEP, 256))
         self.cache.prune(CHART_KIND, keep=max(DEFAULT_KEEP, 4 * len(self.data.charts)))
         self.cache.prune(DATA_KIND, keep=DEFAULT_KEEP)
 

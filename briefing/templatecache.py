@@ -7,8 +7,9 @@ parsing, generating Python and compiling it); loading the compiled code back
 is a small fraction of it. Two hooks into Jinja keep the compiled code in the
 :class:`~briefing.buildcache.BuildCache`:
 
-- the theme's environment gets a :class:`jinja2.BytecodeCache`
-  (Jinja checks each template's source checksum itself);
+- the theme's environment and the engine's own (``briefing/templates``) get
+  a :class:`jinja2.BytecodeCache` (Jinja checks each template's source
+  checksum itself);
 - the macros' environment gets a ``compile`` that looks a page's source up
   first (:func:`cache_page_compiles`); within one ``mkdocs serve`` session the
   code objects also stay in memory.
@@ -35,7 +36,7 @@ from jinja2.utils import _PassArg
 from briefing.buildcache import BuildCache, digest
 
 PAGE_KIND = "jinja-pages"
-THEME_KIND = "jinja-theme"
+TEMPLATE_KIND = "jinja-templates"
 _MEMORY_LIMIT = 4096
 _in_memory: dict[str, CodeType] = {}
 
@@ -74,8 +75,8 @@ def environment_signature(environment: Environment) -> str:
     return digest(*parts)
 
 
-class ThemeBytecodeCache(BytecodeCache):
-    """Jinja's bytecode cache for loader templates (the theme's), stored in the build cache."""
+class TemplateBytecodeCache(BytecodeCache):
+    """Jinja's bytecode cache for templates from a loader (the theme's, the engine's), stored in the build cache."""
 
     def __init__(self, cache: BuildCache) -> None:
         self.cache = cache
@@ -89,18 +90,18 @@ class ThemeBytecodeCache(BytecodeCache):
         return digest(signature, bucket.key, bucket.checksum)
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        parts = self.cache.get(THEME_KIND, self._key(bucket))
+        parts = self.cache.get(TEMPLATE_KIND, self._key(bucket))
         if parts is not None:
             bucket.bytecode_from_string(parts["bytecode"])
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self.cache.put(THEME_KIND, self._key(bucket), {"bytecode": bucket.bytecode_to_string()})
+        self.cache.put(TEMPLATE_KIND, self._key(bucket), {"bytecode": bucket.bytecode_to_string()})
 
 
-def cache_theme_templates(environment: Environment, cache: BuildCache) -> None:
-    """Keep the compiled templates of ``environment`` (MkDocs' theme environment) in ``cache``."""
+def cache_loaded_templates(environment: Environment, cache: BuildCache) -> None:
+    """Keep the compiled templates ``environment`` loads (MkDocs' theme, the engine's templates) in ``cache``."""
     if environment.bytecode_cache is None:
-        environment.bytecode_cache = ThemeBytecodeCache(cache)
+        environment.bytecode_cache = TemplateBytecodeCache(cache)
 
 
 def cache_page_compiles(environment: Environment, cache: BuildCache) -> None:

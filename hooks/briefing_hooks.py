@@ -20,7 +20,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from briefing.site import context_for
-from briefing.templatecache import cache_theme_templates
+from briefing.templatecache import cache_loaded_templates
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -51,7 +51,7 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
             log.error(str(problem))
         raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
     if context.cache is not None:
-        cache_theme_templates(env, context.cache)
+        cache_loaded_templates(env, context.cache)
     return env
 
 

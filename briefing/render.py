@@ -32,9 +32,10 @@ from briefing.problems import Problems, did_you_mean
 TOKEN_PREFIX = "BRIEFINGMACRO"
 TIP_ID_SLOT = "briefing-tip-id-slot"
 TOKEN_PATTERN = re.compile(r"(?P<open><p>)?" + TOKEN_PREFIX + r"(?P<index>\d+)X(?P<close></p>)?")
-TIP_COMMENT_SLOT = "briefing-tip-comment-slot"
 TIP_START = '<small class="fig__tip"'
 TIP_END = "</small>"
+# Tags a figure's visible part may have for it to be deferred: Material's search indexes their text only.
+SEARCH_TRANSPARENT_TAG = re.compile(r"</?(?:span|a)(?:\s[^<>]*)?>")
 
 # Where generated pages live, as source paths relative to docs/.
 PAGE_PATHS: dict[str, str] = {
@@ -59,14 +60,18 @@ def template_environment() -> Environment:
     return environment
 
 
-def split_tip(markup: str) -> tuple[Markup, Markup | None]:
-    """A figure's markup with its tip replaced by a slot for a comment, and the tip; or the markup and None."""
-    start = markup.find(TIP_START)
-    end = markup.rfind(TIP_END)
+def search_text(markup: str) -> str | None:
+    """What Material's search indexes of a figure's markup: its text without the tip; None if unsure.
+
+    The tip is ``data-search-exclude``; the rest must be only ``span`` and ``a`` elements,
+    whose text search keeps and whose tags it drops. Anything else: None (not deferred).
+    """
+    start, end = markup.find(TIP_START), markup.rfind(TIP_END)
     if start < 0 or end < start:
-        return Markup(markup), None
-    end += len(TIP_END)
-    return Markup(markup[:start] + TIP_COMMENT_SLOT + markup[end:]), Markup(markup[start:end])
+        return None
+    outside = markup[:start] + markup[end + len(TIP_END):]
+    text = SEARCH_TRANSPARENT_TAG.sub("", outside)
+    return None if "<" in text or ">" in text else text
 
 
 def relative_href(from_url: str, to_url: str, anchor: str = "") -> str:
@@ -102,7 +107,7 @@ class PageState:
     cursors: dict[str, int] = field(default_factory=dict)
     tip_count: int = 0
     stash: list[Markup] = field(default_factory=list)
-    tips: dict[int, Markup] = field(default_factory=dict)  # deferred tips by number, their id still a slot
+    figures: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # deferred figures by number: their key
 
 
 class Renderer:
@@ -123,14 +128,16 @@ class Renderer:
         self.locale = data.meta.locale if data.meta else "en_GB"
         self._charts: dict[str, RenderedChart] = {}
         self._texts: dict[tuple[str, str], str] = {}
-        # Per figure, style and link: the whole markup, the markup with a slot for the tip's comment, the tip.
-        self._figure_markups: dict[tuple[str, str, str], tuple[Markup, Markup, Markup | None]] = {}
+        # Per figure, style and link: the markup (its tip's id a slot) and what search indexes of it.
+        self._figure_markups: dict[tuple[str, str, str], tuple[Markup, str | None]] = {}
         self.nav_pages: list[PageCard] = []
-        # With ``defer_tips``, a figure's tip is left out of the page's HTML as a comment and put back
-        # into the finished page by insert_tips (see there); the marker cannot be guessed by page text.
-        self.defer_tips = False
-        self._tip_marker = f"briefing-tip-{secrets.token_hex(8)}-"
-        self._tip_pattern = re.compile("<!--" + re.escape(self._tip_marker) + r"(\d+)-->")
+        # With ``defer_figures``, a page's HTML has only the text of each figure, between two comments,
+        # and insert_figures puts the markup in (see there); the marker cannot be guessed by page text.
+        self.defer_figures = False
+        marker = f"briefing-figure-{secrets.token_hex(8)}"
+        self._figure_open = f"<!--{marker}-"
+        self._figure_close = f"<!--{marker}-->"
+        self._deferred_pattern = re.compile(re.escape(self._figure_open) + r"(\d+)-->(.*?)" + re.escape(self._figure_close), re.S)
 
     # -- page bookkeeping ------------------------------------------------
     def begin_page(self, src_path: str, source_text: str, url: str | None = None) -> None:
@@ -231,14 +238,13 @@ class Renderer:
                 href=href,
                 tip_id=TIP_ID_SLOT,
             )
-            self._figure_markups[key] = (markup, *split_tip(markup))
-        markup, outside, tip = self._figure_markups[key]
-        tip_id = f"fig-tip-{self.page.tip_count}"
-        if not self.defer_tips or tip is None:
-            return Markup(markup.replace(TIP_ID_SLOT, tip_id))
-        self.page.tips[self.page.tip_count] = tip
-        comment = f"<!--{self._tip_marker}{self.page.tip_count}-->"
-        return Markup(outside.replace(TIP_ID_SLOT, tip_id).replace(TIP_COMMENT_SLOT, Markup(comment)))
+            self._figure_markups[key] = (markup, search_text(markup))
+        markup, text = self._figure_markups[key]
+        number = self.page.tip_count
+        if not self.defer_figures or text is None:
+            return Markup(markup.replace(TIP_ID_SLOT, f"fig-tip-{number}"))
+        self.page.figures[number] = key
+        return Markup(f"{self._figure_open}{number}-->{text}{self._figure_close}")
 
     def figure(self, figure_id: str, style: str = "long") -> Markup:
         """A figure stated by a source, e.g. ``{{ figure('trade.turnover_2022') }}``."""
@@ -439,21 +445,27 @@ class Renderer:
 
         return TOKEN_PATTERN.sub(swap, html)
 
-    # -- deferred tips -----------------------------------------------------
-    # A figure's tip (label, period, source, quote) is most of its markup, and Material's search
-    # parses every page's HTML in pure Python before excluding the tip from the index. With
-    # ``defer_tips`` the page's HTML carries a comment where each tip goes, and insert_tips
-    # puts the tips into the finished page (MkDocs' on_post_page): search, the toc and the
-    # checks read less, and the file written is the same as without deferral.
+    # -- deferred figures --------------------------------------------------
+    # A figure's markup (value link, tip with label, period, source and quote) is most of a page's
+    # HTML, and Material's search parses every page in pure Python to index text it mostly drops.
+    # With ``defer_figures`` the page's HTML holds just the text search would index, between two
+    # comments; insert_figures puts the markup into the finished page (MkDocs' on_post_page), so
+    # the file written is the same as without deferral, and so is the search index.
 
-    def insert_tips(self, html: str, tips: Mapping[int, Markup]) -> str:
-        """``html`` with each deferred tip of a page put back where its comment is."""
-        if not tips:
+    def deferred_view(self, html: str) -> str:
+        """``html`` with each deferred figure as an empty ``span.fig``: what the page checks read."""
+        return self._deferred_pattern.sub('<span class="fig"></span>', html)
+
+    def insert_figures(self, html: str, figures: Mapping[int, tuple[str, str, str]]) -> str:
+        """``html`` with each deferred figure of a page (:attr:`PageState.figures`) in place."""
+        if not figures:
             return html
 
         def swap(match: re.Match[str]) -> str:
             number = int(match.group(1))
-            tip = tips.get(number)
-            return match.group(0) if tip is None else str(tip).replace(TIP_ID_SLOT, f"fig-tip-{number}")
+            key = figures.get(number)
+            if key is None:
+                return match.group(0)
+            return str(self._figure_markups[key][0]).replace(TIP_ID_SLOT, f"fig-tip-{number}")
 
-        return self._tip_pattern.sub(swap, html)
+        return self._deferred_pattern.sub(swap, html)

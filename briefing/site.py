@@ -22,7 +22,6 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment
-from markupsafe import Markup
 
 from briefing.buildcache import CODE_DIGEST, DEFAULT_KEEP, BuildCache, digest, installed_versions
 from briefing.charts import CACHE_KIND as CHART_KIND
@@ -166,10 +165,12 @@ class BuildContext:
         self.problems: Problems = self.data.problems
         self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls, cache=self.cache)
         self.renderer.nav_pages = page_cards(settings)
-        self.renderer.defer_tips = True  # put back by finish_page_output, after search has read the page
+        self.renderer.defer_figures = True  # put in by finish_page_output, after search has read the page
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
-        self._page_tips: dict[str, dict[int, Markup]] = {}
+        self._page_figures: dict[str, dict[int, tuple[str, str, str]]] = {}
+        self._footer: dict[str, str] | None = None
+        self._abbreviations: str | None = None
 
     def display_path(self, src_path: str) -> str:
         """A page's path as editors see it, e.g. ``docs/trade.md``."""
@@ -217,31 +218,33 @@ class BuildContext:
         meta = self.data.meta
         if meta is None:
             return None
-        locale = meta.locale
-        return {
-            "updated_iso": meta.updated.isoformat(),
-            "updated_text": format_day(meta.updated, "day", locale),
-            "as_of_iso": meta.as_of.isoformat(),
-            "as_of_text": format_day(meta.as_of, "day", locale),
-            "version": meta.version,
-            "pdf_href": relative_href(url, PDF_PATH),
-        }
+        if self._footer is None:  # the same on every page but for the link: formatted once per build
+            self._footer = {
+                "updated_iso": meta.updated.isoformat(),
+                "updated_text": format_day(meta.updated, "day", meta.locale),
+                "as_of_iso": meta.as_of.isoformat(),
+                "as_of_text": format_day(meta.as_of, "day", meta.locale),
+                "version": meta.version,
+            }
+        return {**self._footer, "pdf_href": relative_href(url, PDF_PATH)}
 
     def abbreviations(self) -> str:
-        """The glossary as Markdown abbreviation definitions."""
-        return self.renderer.abbreviations()
+        """The glossary as Markdown abbreviation definitions (rendered once per build)."""
+        if self._abbreviations is None:
+            self._abbreviations = self.renderer.abbreviations()
+        return self._abbreviations
 
     def finish_page_html(self, src_path: str, html: str) -> str:
         """Put the macros' markup into a page's HTML, then check the result; return it."""
         html = self.renderer.expand(html)
-        tips = self._page_tips[src_path] = self.renderer.page.tips
-        self.check_page_html(src_path, html)
-        self._page_anchors[src_path].update(f"fig-tip-{number}" for number in tips)
+        figures = self._page_figures[src_path] = self.renderer.page.figures
+        self.check_page_html(src_path, self.renderer.deferred_view(html) if figures else html)
+        self._page_anchors[src_path].update(f"fig-tip-{number}" for number in figures)
         return html
 
     def finish_page_output(self, src_path: str, output: str) -> str:
-        """The finished page with its figures' tips in place (see :meth:`Renderer.insert_tips`)."""
-        return self.renderer.insert_tips(output, self._page_tips.get(src_path, {}))
+        """The finished page with its figures' markup in place (see :meth:`Renderer.insert_figures`)."""
+        return self.renderer.insert_figures(output, self._page_figures.get(src_path, {}))
 
     def check_page_html(self, src_path: str, html: str) -> None:
         """Record every hand-typed number in a page's rendered body."""

@@ -2,7 +2,7 @@
 
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
-- on the finished page: put the figures' tips in place (left out until search has read the page);
+- on the finished page: put the figures' markup in place (left out until search has read the page);
 - before any file is written (``on_env``): check that every data entry is used,
   then report *every* problem of the build at once and stop it; give the
   theme's templates the build cache, so they are compiled once, not per build;

@@ -165,10 +165,15 @@ def test_data_is_loaded_once_per_build(tmp_path: Path, monkeypatch) -> None:
 
     monkeypatch.setattr(briefing.site, "load_briefing", counting)
     monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "empty-cache"))
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
     build(config)
     assert len(calls) == 1
     assert (tmp_path / "site" / "index.html").is_file()
+    # The next build finds the checked data in the build cache: nothing changed, nothing to load.
+    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "again"), strict=True))
+    assert len(calls) == 1
+    assert (tmp_path / "again" / "index.html").read_bytes() == (tmp_path / "site" / "index.html").read_bytes()
 
 
 def test_figure_tip_reads_as_sentences(built_site: Path) -> None:

@@ -9,10 +9,7 @@ does not import MkDocs: it reads the few configuration values it needs.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import pickle
 import posixpath
 import re
 from collections.abc import Mapping
@@ -23,8 +20,10 @@ from typing import Any
 import yaml
 from jinja2 import Environment
 
-from briefing.buildcache import CODE_DIGEST, DEFAULT_KEEP, BuildCache, digest, installed_versions
+from briefing.buildcache import DEFAULT_KEEP, BuildCache
+from briefing.cached import DATA_KIND, DOWNLOADS_KIND, FORMATTING_KIND, cached_download_files, load_data, load_formatting_memo, save_formatting_memo
 from briefing.charts import CACHE_KIND as CHART_KIND
+from briefing.charts import RenderedChart
 from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
@@ -114,54 +113,14 @@ def page_cards(settings: Settings) -> list[PageCard]:
     return cards
 
 
-DATA_KIND = "data"
-
-
-def load_data(path: Path, display_path: str, cache: BuildCache | None) -> BriefingData:
-    """The data file loaded and checked, from the build cache when neither it nor a source text it quotes changed.
-
-    The entry is keyed by the data file's bytes (with the code and library versions)
-    and records the hash of every source text that was read; a change to any of them
-    is a miss. What a build later adds to the data's problems is not stored.
-    """
-    if cache is None:
-        return load_briefing(path, display_path)
-    try:
-        key = digest(CODE_DIGEST, installed_versions(), display_path, str(path), path.read_bytes())
-    except OSError:
-        return load_briefing(path, display_path)  # reported, located, by the loader
-    stored = cache.get(DATA_KIND, key)
-    if stored is not None:
-        try:
-            inputs = json.loads(stored["inputs"])
-            if all(_file_digest(Path(name)) == sha for name, sha in inputs.items()):
-                data = pickle.loads(stored["data"])  # noqa: S301 - an entry this user's builds wrote (HMAC-checked)
-                if isinstance(data, BriefingData):
-                    return data
-        except (KeyError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
-            pass
-        cache.stale(DATA_KIND)
-    data = load_briefing(path, display_path)
-    texts = [path.parent / source.text for source in data.sources.values()]
-    inputs = {str(text): _file_digest(text) for text in texts}
-    cache.put(DATA_KIND, key, {"inputs": json.dumps(inputs).encode("utf-8"), "data": pickle.dumps(data)})
-    return data
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "missing"
-
-
 class BuildContext:
     """Everything one build knows about the briefing."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.cache: BuildCache | None = BuildCache.for_project(settings.project_dir)
-        self.data: BriefingData = load_data(settings.project_dir / settings.data_path, settings.data_path, self.cache)
+        self.data, self.data_identity = load_data(settings.project_dir / settings.data_path, settings.data_path, self.cache)
+        load_formatting_memo(self.cache)
         self.problems: Problems = self.data.problems
         self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls, cache=self.cache)
         self.renderer.nav_pages = page_cards(settings)
@@ -294,19 +253,29 @@ class BuildContext:
                         f"use it in a page with {{{{ {macro}('{entry_id}') }}}} or remove it",
                     )
 
+    def download_files(self, charts: Mapping[str, RenderedChart]) -> dict[str, bytes]:
+        """The downloads of this build (:func:`briefing.downloads.download_files`), from the build cache if unchanged."""
+        return cached_download_files(self.data, self.data_identity, charts, self.cache)
 
     def finish_build(self) -> None:
-        """Log what the build cache saved and prune the entries this and recent builds did not use."""
+        """Log what the build cache saved; prune the kinds this build added entries to."""
         if self.cache is None:
             return
+        save_formatting_memo(self.cache)
         log.info("briefing: build cache %s: %s", self.cache.root,
                  ", ".join(f"{kind} {self.cache.hits.get(kind, 0)} hit(s) {self.cache.misses.get(kind, 0)} miss(es)"
                            for kind in sorted(set(self.cache.hits) | set(self.cache.misses))) or "unused")
-        pages = len(self._page_sources)
-        self.cache.prune(PAGE_KIND, keep=max(DEFAULT_KEEP, 4 * pages))
-        self.cache.prune(TEMPLATE_KIND, keep=max(DEFAULT_KEEP, 256))
-        self.cache.prune(CHART_KIND, keep=max(DEFAULT_KEEP, 4 * len(self.data.charts)))
-        self.cache.prune(DATA_KIND, keep=DEFAULT_KEEP)
+        keep = {
+            PAGE_KIND: max(DEFAULT_KEEP, 4 * len(self._page_sources)),
+            TEMPLATE_KIND: max(DEFAULT_KEEP, 256),
+            CHART_KIND: max(DEFAULT_KEEP, 4 * len(self.data.charts)),
+            DATA_KIND: DEFAULT_KEEP,
+            FORMATTING_KIND: DEFAULT_KEEP,
+            DOWNLOADS_KIND: DEFAULT_KEEP,
+        }
+        for kind, count in keep.items():
+            if self.cache.misses.get(kind):  # only a build that added entries can have made too many
+                self.cache.prune(kind, keep=count)
 
 
 def context_for(config: Any) -> BuildContext:

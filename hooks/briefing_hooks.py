@@ -55,6 +55,7 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
     return env
 
 
+@event_priority(-100)  # after the downloads hook: its cache use counts too
 def on_post_build(config: MkDocsConfig) -> None:
     context_for(config).finish_build()
 

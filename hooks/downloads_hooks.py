@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from briefing.downloads import download_files, write_changed
+from briefing.downloads import write_changed
 from briefing.site import context_for
 
 log = logging.getLogger("mkdocs.plugins.briefing")
@@ -27,7 +27,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not context.data.readable:
         return
     charts = context.renderer.rendered_charts()
-    files = download_files(context.data, charts)
+    files = context.download_files(charts)
     written = write_changed(Path(config.site_dir), files)
     drawn = {chart_id: chart for chart_id, chart in charts.items() if chart.drawn}
     log.info(

@@ -154,16 +154,16 @@ def test_data_is_loaded_once_per_build(tmp_path: Path, monkeypatch) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    import briefing.site
+    import briefing.cached
 
     calls: list[Path] = []
-    original = briefing.site.load_briefing
+    original = briefing.cached.load_briefing
 
     def counting(path: Path, display_path: str | None = None):
         calls.append(path)
         return original(path, display_path)
 
-    monkeypatch.setattr(briefing.site, "load_briefing", counting)
+    monkeypatch.setattr(briefing.cached, "load_briefing", counting)
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "empty-cache"))
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)

@@ -222,18 +222,44 @@ def test_an_edit_rebuilds_the_pdf_and_the_chart_it_touches(cold_and_warm: tuple[
 
 
 def test_cached_data_is_loaded_again_when_a_source_text_changes(tmp_path: Path) -> None:
-    from briefing.site import load_data
+    from briefing.cached import load_data
     from tests.conftest import DATA_FILE
 
     shutil.copytree(DATA_FILE.parent, tmp_path / "data")
     cache = BuildCache(tmp_path / "cache", SECRET)
     data_file = tmp_path / "data" / "briefing.yml"
-    first = load_data(data_file, "data/briefing.yml", cache)
+    first, identity = load_data(data_file, "data/briefing.yml", cache)
     assert not first.problems
-    again = load_data(data_file, "data/briefing.yml", cache)
+    again, same_identity = load_data(data_file, "data/briefing.yml", cache)
     assert cache.hits == {"data": 1} and again.figures == first.figures and again is not first
+    assert same_identity == identity
     source_text = next((tmp_path / "data" / "sources").iterdir())
     source_text.write_text(source_text.read_text(encoding="utf-8").replace("185 billion", "158 billion"), encoding="utf-8")
-    changed = load_data(data_file, "data/briefing.yml", cache)
-    assert cache.misses == {"data": 2}
+    changed, new_identity = load_data(data_file, "data/briefing.yml", cache)
+    assert cache.misses == {"data": 2} and new_identity != identity
     assert any("not verbatim" in str(problem) for problem in changed.problems)
+
+
+def test_a_warm_build_formats_nothing_and_draws_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    import babel.localedata
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from briefing import charts, formatting, templatecache
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "cold"), strict=True))
+    # What a new process would not have: texts, drawn charts, compiled pages, Babel's locale data.
+    formatting.MEMO.clear()
+    charts._DRAWN.clear()
+    templatecache._in_memory.clear()
+    babel.localedata._cache.clear()
+    monkeypatch.setattr(charts, "_draw_all", lambda *args: pytest.fail("a chart was drawn again"))
+    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "warm"), strict=True))
+    assert dict(babel.localedata._cache) == {}
+    assert digest_tree(tmp_path / "warm") == digest_tree(tmp_path / "cold")

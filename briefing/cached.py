@@ -1,0 +1,118 @@
+"""What a build takes from the build cache besides templates and charts: the checked data, texts, downloads.
+
+With nothing changed, a build still spent most of its fixed time reading and
+validating ``data/briefing.yml`` against the source texts, loading Babel's
+locale data to format the same numbers and dates, and making the same
+download files. Each is a pure function of inputs that are part of its key
+(see :mod:`briefing.buildcache`), so it is stored once and read back:
+
+- the checked data (:func:`load_data`), keyed by the data file's bytes and
+  checked against the hash of every source text it quoted;
+- the texts :mod:`briefing.formatting` made (:func:`load_formatting_memo`,
+  :func:`save_formatting_memo`), keyed by the code and library versions;
+- the download files (:func:`cached_download_files`), keyed by the data and
+  the charts' bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Mapping
+from pathlib import Path
+
+from briefing import formatting
+from briefing.buildcache import CODE_DIGEST, BuildCache, digest, installed_versions
+from briefing.charts import RenderedChart
+from briefing.data import BriefingData, load_briefing
+from briefing.downloads import download_files
+
+DATA_KIND = "data"
+FORMATTING_KIND = "formatting"
+DOWNLOADS_KIND = "downloads"
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def load_data(path: Path, display_path: str, cache: BuildCache | None) -> tuple[BriefingData, str | None]:
+    """The data file loaded and checked, and a digest of everything it was made from (None without a cache).
+
+    From the build cache when neither the data file nor a source text it quotes
+    changed. What a build later adds to the data's problems is not stored.
+    """
+    if cache is None:
+        return load_briefing(path, display_path), None
+    try:
+        key = digest(CODE_DIGEST, installed_versions(), display_path, str(path), path.read_bytes())
+    except OSError:
+        return load_briefing(path, display_path), None  # reported, located, by the loader
+    stored = cache.get(DATA_KIND, key)
+    if stored is not None:
+        try:
+            inputs = json.loads(stored["inputs"])
+            if all(_file_digest(Path(name)) == sha for name, sha in inputs.items()):
+                data = pickle.loads(stored["data"])  # noqa: S301 - an entry this user's builds wrote (HMAC-checked)
+                if isinstance(data, BriefingData):
+                    return data, digest(key, stored["inputs"])
+        except (KeyError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            pass
+        cache.stale(DATA_KIND)
+    data = load_briefing(path, display_path)
+    texts = [path.parent / source.text for source in data.sources.values()]
+    inputs = json.dumps({str(text): _file_digest(text) for text in texts}, sort_keys=True).encode("utf-8")
+    cache.put(DATA_KIND, key, {"inputs": inputs, "data": pickle.dumps(data)})
+    return data, digest(key, inputs)
+
+
+_FORMATTING_KEY = ""
+_loaded_formatting: frozenset[str] = frozenset()
+
+
+def load_formatting_memo(cache: BuildCache | None) -> None:
+    """Give :mod:`briefing.formatting` the texts earlier builds made; start recording this build's."""
+    global _FORMATTING_KEY, _loaded_formatting
+    formatting.MEMO_USED.clear()
+    if cache is None:
+        return
+    _FORMATTING_KEY = digest(CODE_DIGEST, installed_versions())
+    stored = cache.get(FORMATTING_KIND, _FORMATTING_KEY)
+    if stored is None:
+        _loaded_formatting = frozenset()
+        return
+    try:
+        texts = json.loads(stored["texts"])
+    except (KeyError, ValueError):
+        texts = {}
+    if isinstance(texts, dict):
+        formatting.MEMO.update({str(key): str(text) for key, text in texts.items()})
+        _loaded_formatting = frozenset(texts)
+
+
+def save_formatting_memo(cache: BuildCache) -> None:
+    """Store the texts this build used, if they are not exactly the ones it found."""
+    used = formatting.MEMO_USED
+    if not _FORMATTING_KEY or used == _loaded_formatting or not used:
+        return
+    texts = {key: formatting.MEMO[key] for key in sorted(used) if key in formatting.MEMO}
+    cache.put(FORMATTING_KIND, _FORMATTING_KEY, {"texts": json.dumps(texts, ensure_ascii=False).encode("utf-8")})
+
+
+def cached_download_files(data: BriefingData, data_identity: str | None, charts: Mapping[str, RenderedChart],
+                          cache: BuildCache | None) -> dict[str, bytes]:
+    """:func:`briefing.downloads.download_files`, from the build cache when the data and charts are unchanged."""
+    if cache is None or data_identity is None:
+        return download_files(data, charts)
+    chart_digests = [digest(chart_id, chart.svg, chart.png, chart.csv, chart.inline_svg) for chart_id, chart in sorted(charts.items())]
+    key = digest(CODE_DIGEST, installed_versions(), data_identity, *chart_digests)
+    stored = cache.get(DOWNLOADS_KIND, key)
+    if stored is not None:
+        return dict(sorted(stored.items()))
+    files = download_files(data, charts)
+    cache.put(DOWNLOADS_KIND, key, files)
+    return files

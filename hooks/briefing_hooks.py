@@ -6,7 +6,8 @@
 - before any file is written (``on_env``): check that every data entry is used,
   then report *every* problem of the build at once and stop it; give the
   theme's templates the build cache, so they are compiled once, not per build;
-- after the build: drop cache entries no recent build used.
+- after the build: drop cache entries no recent build used;
+- in ``make serve``: poll for edits every 0.1 s rather than 0.5 s.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from briefing.devserver import poll_faster
 from briefing.site import context_for
 from briefing.templatecache import cache_loaded_templates
 
@@ -65,3 +67,9 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: AN
     if footer is not None:
         context["briefing_footer"] = footer
     return context
+
+
+def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201 - MkDocs' LiveReloadServer and builder
+    if not poll_faster(server):
+        log.info("briefing: could not shorten the file polling interval of this MkDocs; edits are noticed as usual")
+    return server

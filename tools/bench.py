@@ -48,8 +48,20 @@ CHILD = (
     "from mkdocs.commands.build import build\n"
     "import logging; logging.getLogger('mkdocs').setLevel(logging.ERROR)\n"
     "build(load_config(sys.argv[1], strict=True))\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)\n"
 )
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment of a timed child: this one, with Python's default bytecode caching.
+
+    ``PYTHONDONTWRITEBYTECODE`` (set on some development machines) would make every
+    child recompile the project's own modules, which no user's build does; the
+    libraries of all variants have their bytecode from installation anyway.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "NO_MKDOCS_2_WARNING": "1", **extra}
 FIGURES = 40
 
 
@@ -193,13 +205,13 @@ def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
     return {variant: root / "mkdocs.yml" for variant, root in roots.items()}
 
 
-def timed_build(config_file: Path, cache_dir: Path | None = None) -> tuple[float, float]:
-    """Seconds and peak MiB of one strict build in a fresh interpreter.
+def timed_build(config_file: Path, cache_dir: Path | None = None) -> tuple[float, float, float]:
+    """Seconds, CPU seconds and peak MiB of one strict build in a fresh interpreter.
 
     ``cache_dir``: the project's build cache, emptied first (a cold build); by
     default the project's own ``.cache/briefing``, kept between runs (a warm one).
     """
-    env = {**os.environ, "PYTHONPATH": str(config_file.parent), "NO_MKDOCS_2_WARNING": "1"}
+    env = child_environment(PYTHONPATH=str(config_file.parent))
     if cache_dir is not None:
         shutil.rmtree(cache_dir, ignore_errors=True)
         env["BRIEFING_CACHE_DIR"] = str(cache_dir)
@@ -209,7 +221,8 @@ def timed_build(config_file: Path, cache_dir: Path | None = None) -> tuple[float
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"build of {config_file} failed:\n{result.stdout}{result.stderr}")
-    return elapsed, int(result.stdout.strip().splitlines()[-1]) / 1024
+    peak, cpu = result.stdout.strip().splitlines()[-1].split()
+    return elapsed, float(cpu), int(peak) / 1024
 
 
 def compare(pages_list: list[int], refs: int, runs: int) -> list[dict[str, float]]:
@@ -220,7 +233,7 @@ def compare(pages_list: list[int], refs: int, runs: int) -> list[dict[str, float
             configs = make_projects(Path(tmp), pages, refs)
             cold_cache = Path(tmp) / f"cold-cache-{pages}"
 
-            def build(variant: str) -> tuple[float, float]:
+            def build(variant: str) -> tuple[float, float, float]:
                 if variant == "project cold":
                     return timed_build(configs["project"], cold_cache)
                 return timed_build(configs[variant])
@@ -228,17 +241,21 @@ def compare(pages_list: list[int], refs: int, runs: int) -> list[dict[str, float
             for variant in VARIANTS:
                 build(variant)  # warm-up: the OS's file cache, bytecode, and the project's build cache
             seconds: dict[str, list[float]] = {variant: [] for variant in TIMED}
+            cpu: dict[str, list[float]] = {variant: [] for variant in TIMED}
             peaks: dict[str, list[float]] = {variant: [] for variant in TIMED}
             for run in range(runs):
                 order = TIMED[run % len(TIMED):] + TIMED[:run % len(TIMED)]  # who goes first rotates
                 for variant in order:
-                    elapsed, peak = build(variant)
+                    elapsed, cpu_seconds, peak = build(variant)
                     seconds[variant].append(elapsed)
+                    cpu[variant].append(cpu_seconds)
                     peaks[variant].append(peak)
             row: dict[str, float] = {"N": pages}
             row.update({f"{variant} s": statistics.median(seconds[variant]) for variant in TIMED})
+            row.update({f"{variant} cpu s": statistics.median(cpu[variant]) for variant in TIMED})
             for variant in ("project", "project cold", "naive"):
                 row[f"{variant}/plain"] = statistics.median(v / b for v, b in zip(seconds[variant], seconds["plain"]))
+                row[f"{variant}/plain cpu"] = statistics.median(v / b for v, b in zip(cpu[variant], cpu["plain"]))
             row.update({f"{variant} MiB": max(peaks[variant]) for variant in TIMED})
             rows.append(row)
             print(f"  N={pages}: done", file=sys.stderr)
@@ -261,7 +278,7 @@ def edit_to_page_seconds(edits: int = 10) -> list[float]:
             source = ROOT / part
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / part)
         port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(project), "NO_MKDOCS_2_WARNING": "1"}
+        env = child_environment(PYTHONPATH=str(project))
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
             cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -305,7 +322,7 @@ def edit_to_page_seconds(edits: int = 10) -> list[float]:
 
 def publish_seconds(site: Path, cache: Path) -> float:
     """Seconds of one ``make build`` (``python -m briefing.publish``) into ``site`` with the build cache ``cache``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = child_environment()
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "briefing.publish", "--site", str(site), "--cache", str(cache)],
                    cwd=ROOT, env=env, check=True, capture_output=True)
@@ -321,7 +338,7 @@ def real_briefing(runs: int = 5) -> dict[str, float]:
         warm = [publish_seconds(site, cache) for _ in range(runs)]
         figures[f"make build, warm (nothing changed), median of {runs} s"] = statistics.median(warm)
         figures["make build, warm, fastest s"] = min(warm)
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        env = child_environment()
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "briefing.pdf", "--site", str(site)], cwd=ROOT, env=env,
                        check=True, capture_output=True)
@@ -333,7 +350,7 @@ def real_briefing(runs: int = 5) -> dict[str, float]:
 
 
 def markdown_table(rows: list[dict[str, float]]) -> str:
-    """The comparison as a Markdown table."""
+    """The comparison as Markdown tables: wall-clock seconds, then CPU seconds (less moved by other work)."""
     lines = [
         "| N | plain s | naive macros s | project s | project, cold cache s "
         "| project/plain | project cold/plain | naive/plain | peak MiB plain / naive / project / cold |",
@@ -344,6 +361,19 @@ def markdown_table(rows: list[dict[str, float]]) -> str:
             f"| {row['N']} | {row['plain s']:.2f} | {row['naive s']:.2f} | {row['project s']:.2f} | {row['project cold s']:.2f} "
             f"| {row['project/plain']:.2f} | {row['project cold/plain']:.2f} | {row['naive/plain']:.2f} "
             f"| {row['plain MiB']:.0f} / {row['naive MiB']:.0f} / {row['project MiB']:.0f} / {row['project cold MiB']:.0f} |"
+        )
+    lines += [
+        "",
+        "CPU seconds of the same runs (user + system, in the build's process):",
+        "",
+        "| N | plain | naive macros | project | project, cold cache | project/plain | project cold/plain | naive/plain |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['N']} | {row['plain cpu s']:.2f} | {row['naive cpu s']:.2f} | {row['project cpu s']:.2f} "
+            f"| {row['project cold cpu s']:.2f} | {row['project/plain cpu']:.2f} | {row['project cold/plain cpu']:.2f} "
+            f"| {row['naive/plain cpu']:.2f} |"
         )
     return "\n".join(lines)
 
@@ -373,7 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
     print(f"{os.cpu_count()} CPU(s); load average before: {load_average()}. Other work on the machine moves the "
-          "seconds; the ratios come from the same alternating runs.\n")
+          "seconds; the ratios come from the same alternating runs, and CPU seconds move less. Builds run in fresh "
+          "interpreters with Python's default bytecode caching.\n")
     results: dict[str, object] = {}
     if not args.skip_synthetic:
         results["synthetic"] = synthetic(args)

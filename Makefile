@@ -1,54 +1,73 @@
-# The one task runner. `make help` lists the targets; CI runs `make test`.
-# Every target honours VENV=/path/to/existing/venv.
+# The one task runner. `make help` lists the targets and variables; CI runs `make test`.
 
-VENV ?= .venv
-PYTHON_BASE ?= python3
+VENV ?= .venv## virtual environment to create or reuse (may be shared between checkouts)
+PYTHON_BASE ?= python3## the Python that creates the environment
+GENERATOR ?= mkdocs## site generator: mkdocs (MkDocs 1.6) or properdocs (its drop-in continuation)
+HOST ?= 127.0.0.1## address `make serve` listens on
+PORT ?= 8000## port `make serve` listens on
+SITE ?= site## where `make build` puts the finished site
+
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.briefing-installed
-HOST ?= 127.0.0.1
-PORT ?= 8000
-SITE ?= site
+# The environment holds the pinned dependencies only; this checkout's own code comes first on
+# the path, so one environment shared by several checkouts (VENV=...) never imports another
+# checkout's `briefing` package. The stamp names the pins it was installed from.
+PINS_HASH := $(shell cat requirements.txt constraints.txt | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.briefing-pins-$(PINS_HASH)
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+export GENERATOR
+SERVED_PATH = $(shell $(PY) -m briefing.project mount_path 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build pdf test test-fast bench bench-web lint clean
+.PHONY: help install serve build pdf test test-fast lint format bench bench-web clean
 
-help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+help: ## List the targets and the variables they honour
+	@if [ -t 1 ]; then bold='\033[1m'; cyan='\033[36m'; plain='\033[0m'; else bold=; cyan=; plain=; fi; \
+	printf "$${bold}Targets$${plain}\n"; \
+	grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -v c="$$cyan" -v p="$$plain" 'BEGIN {FS = ":.*## "}; {printf "  %s%-12s%s %s\n", c, $$1, p, $$2}'; \
+	printf "\n$${bold}Variables$${plain} (make TARGET NAME=value)\n"; \
+	grep -hE '^[A-Z_]+ \?= .*## ' $(MAKEFILE_LIST) | sed -E 's/^([A-Z_]+) \?= ([^#]*)## (.*)$$/\1\t\2\t\3/' | awk -F'\t' -v c="$$cyan" -v p="$$plain" '{printf "  %s%-12s%s %s (default: %s)\n", c, $$1, p, $$3, $$2}'
 
 $(PY):
 	$(PYTHON_BASE) -m venv $(VENV)
 
 # Reinstall only when the pins change.
-$(STAMP): requirements.txt constraints.txt pyproject.toml | $(PY)
+$(STAMP): requirements.txt constraints.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	@rm -f $(VENV)/.briefing-pins-* $(VENV)/.briefing-installed
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create the virtual environment and install the pinned dependencies
 
-serve: $(STAMP) ## Build and serve the site on http://127.0.0.1:8000, rebuilding on edits
-	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST):$(PORT) --livereload
+serve: $(STAMP) ## Build and serve the site with live reload (URL printed at start)
+	@echo "Serving on http://$(HOST):$(PORT)$(SERVED_PATH)"
+	$(PY) -m $(GENERATOR) serve --strict --dev-addr $(HOST):$(PORT) --livereload
 
 build: $(STAMP) ## Build the site and the PDF into site/ (replaced only if the build succeeds)
-	$(PY) -m briefing.publish --site $(SITE)
+	$(PY) -m briefing.publish --site $(SITE) --generator $(GENERATOR)
 
 pdf: build ## Write the PDF of the whole briefing (site/downloads/briefing.pdf)
 
-test: $(STAMP) ## Run all tests: unit, build, bad input, browser and PDF
+test: $(STAMP) ## Run all tests: unit, build, bad input, browser, hosting and PDF
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## Run the tests that need no browser
-	$(PY) -m pytest -m "not browser"
+test-fast: $(STAMP) ## Run the quick tier: no browser, no full PDF, in-process fixture builds
+	$(PY) -m pytest -m "not browser and not slow"
 
-bench: $(STAMP) ## Benchmark build times against plain mkdocs-material (NS="10 100 500" M=20)
+lint: $(STAMP) ## Check the code: ruff (lint and format) and mypy (strict on briefing/)
+	$(PY) -m ruff check briefing hooks macros.py tests scripts tools
+	$(PY) -m ruff format --check briefing hooks macros.py tests scripts tools
+	$(PY) -m mypy
+
+format: $(STAMP) ## Apply ruff's fixes and formatter
+	$(PY) -m ruff check --fix briefing hooks macros.py tests scripts tools
+	$(PY) -m ruff format briefing hooks macros.py tests scripts tools
+
+bench: $(STAMP) ## Benchmark build times against plain mkdocs-material and naive mkdocs-macros (NS="10 100 500" M=20)
 	$(PY) -m tools.bench $(if $(NS),--pages $(NS)) $(if $(M),--refs $(M))
 
 bench-web: build ## Lighthouse (mobile) on Home and a topic page, served by nginx with the site's headers
 	$(PY) -m tools.bench_web --site $(SITE)
 
-lint: $(STAMP) ## Check the code with ruff, if installed
-	$(PY) -m ruff check briefing hooks macros.py tests tools || echo "ruff not installed: pip install ruff"
-
 clean: ## Remove the built site and caches
-	rm -rf $(SITE) .pytest_cache
+	rm -rf $(SITE) .pytest_cache .cache

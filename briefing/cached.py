@@ -108,7 +108,7 @@ def cached_download_files(data: BriefingData, data_identity: str | None, charts:
     """:func:`briefing.downloads.download_files`, from the build cache when the data and charts are unchanged."""
     if cache is None or data_identity is None:
         return download_files(data, charts)
-    chart_digests = [digest(chart_id, chart.svg, chart.png, chart.csv, chart.inline_svg) for chart_id, chart in sorted(charts.items())]
+    chart_digests = [digest(chart_id, chart.svg, chart.png, chart.csv, *chart.inline_svgs.values()) for chart_id, chart in sorted(charts.items())]
     key = digest(CODE_DIGEST, installed_versions(), data_identity, *chart_digests)
     stored = cache.get(DOWNLOADS_KIND, key)
     if stored is not None:

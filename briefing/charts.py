@@ -23,11 +23,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import textwrap
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -45,20 +44,31 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 # The light palette, used as drawn in downloads. On pages each colour is also a
 # role: the element gets a class "chart-<role>-<fill|stroke>" and the site's CSS
-# gives the role its colour in the current scheme. Colours must stay distinct.
-INK = "#1f2330"  # labels, values, baseline
-MUTED = "#5f6473"  # tick labels, axis label
-GRID = "#c8cbd3"  # grid and guide lines
-STATED = "#3949ab"  # a figure stated by a source; outline and hatching of derived values
-DERIVED_FACE = "#c5cae9"  # face of a derived value, under the hatching
-PALETTE: dict[str, str] = {INK: "ink", MUTED: "muted", GRID: "grid", STATED: "stated", DERIVED_FACE: "derived"}
-DERIVED_HATCH = "///"
+# gives the role its colour in the current scheme. Colours must stay distinct, and
+# each has at least 3:1 contrast on white (tests/test_charts.py measures it).
+INK = "#1f2330"  # labels, values
+MUTED = "#5f6473"  # tick labels, axis label, key
+GRID = "#858a97"  # baseline, ticks and guide lines
+STATED = "#3949ab"  # every mark: filled for a value a source states, outlined for goals and derived values
+PALETTE: dict[str, str] = {INK: "ink", MUTED: "muted", GRID: "grid", STATED: "stated"}
+DERIVED_HATCH = "//"  # sparse, thick lines: thin ones lose contrast to anti-aliasing on dark backgrounds
 DERIVED_MARK = "(derived)"
+GOAL_MARK = "(goal)"
+GOAL_DASHES = (0, (4, 2.5))
+KEY_STATED = "Measured, stated by the source"
+KEY_DERIVED = "Derived: computed by this briefing"
+KEY_GOAL = "Goal, not a measured value"
 
 FONT_SIZE = 12.0
-WIDTH_IN = 4.2  # 302 pt: on a 390 px phone, text of 12 units shows at about 14 px
+# Two drawings of every chart for pages, one per column width, so that text stays close to
+# the body size: 12 units show at about 14 px on a 390 px phone (narrow) and 16 px in
+# the 690 px column of a wide screen (wide). CSS shows the one that fits (briefing.css).
+LAYOUT_WIDTHS_IN: dict[str, float] = {"narrow": 4.2, "wide": 7.2}
+DOWNLOAD_LAYOUT = "wide"
 ROW_IN = 0.66
-AXIS_IN = 0.62
+TICKS_IN = 0.34  # under the plot: tick marks and their labels
+AXIS_LINE_IN = 0.22
+KEY_LINE_IN = 0.26
 TOP_IN = 0.04
 SIDE_IN = 0.08
 FRAME_IN = 0.12  # space above the title and below the source line of a standalone image
@@ -68,7 +78,7 @@ VALUE_GAP_PT = 5
 PNG_DPI = 200
 CSV_COLUMNS = (
     "chart", "figure_id", "series_label", "figure_label", "value", "unit", "scale", "currency",
-    "period", "derived", "text", "sources",
+    "period", "derived", "goal", "text", "sources",
 )
 
 
@@ -85,12 +95,23 @@ class ChartPoint:
     long_text: str
     period: str
     derived: bool
+    goal: bool
     sources: tuple[str, ...]
 
     @property
+    def value_text(self) -> str:
+        """The value drawn beside the mark: short, with the qualifier the source or the briefing gives it."""
+        qualifier = self.quantity.qualifier
+        return f"{qualifier} {self.short_text}" if qualifier else self.short_text
+
+    @property
     def shown_label(self) -> str:
-        """The label drawn on the chart, marking derived values."""
-        return f"{self.label} {DERIVED_MARK}" if self.derived else self.label
+        """The label drawn on the chart, marking derived values and goals."""
+        if self.derived:
+            return f"{self.label} {DERIVED_MARK}"
+        if self.goal and "goal" not in self.label.lower():
+            return f"{self.label} {GOAL_MARK}"
+        return self.label
 
 
 @dataclass(frozen=True)
@@ -104,7 +125,7 @@ class RenderedChart:
     periods: str
     sources: tuple[str, ...]
     description: str
-    inline_svg: str
+    inline_svgs: dict[str, str]  # by layout: "narrow", "wide"
     svg: bytes
     png: bytes
     csv: bytes
@@ -115,6 +136,10 @@ class RenderedChart:
     def has_derived(self) -> bool:
         """Whether any value of the chart is derived."""
         return any(point.derived for point in self.points)
+
+
+class ChartError(Exception):
+    """A chart that could not be drawn; the renderer reports it at the chart's line of the data file."""
 
 
 def plain_number(value: float) -> str:
@@ -153,6 +178,7 @@ def chart_points(data: BriefingData, chart_id: str) -> tuple[ChartPoint, ...]:
                 long_text=format_quantity(quantity, "long", locale),
                 period=entry.period,
                 derived=figure_id in data.derived,
+                goal=figure_id in data.figures and data.figures[figure_id].goal,
                 sources=tuple(data.sources_of(figure_id)),
             )
         )
@@ -169,7 +195,8 @@ def chart_csv(chart_id: str, points: Iterable[ChartPoint]) -> bytes:
         writer.writerow([
             chart_id, point.figure_id, point.label, point.figure_label, plain_number(point.value),
             quantity.unit.value, quantity.scale.value if quantity.scale else "", quantity.currency or "",
-            point.period, "true" if point.derived else "false", point.long_text, " ".join(point.sources),
+            point.period, "true" if point.derived else "false", "true" if point.goal else "false",
+            point.long_text, " ".join(point.sources),
         ])
     return buffer.getvalue().encode("utf-8")
 
@@ -188,7 +215,9 @@ def _rc(chart_id: str) -> dict[str, object]:
         "font.family": "DejaVu Sans",  # bundled with matplotlib: same PNG on every machine
         "font.size": FONT_SIZE,
         "axes.unicode_minus": False,
-        "hatch.linewidth": 1.0,
+        "hatch.linewidth": 1.6,
+        "text.parse_math": False,  # labels are text: "US$ 5 and US$ 6" is drawn as typed, never as mathtext
+        "text.usetex": False,
     }
 
 
@@ -198,13 +227,80 @@ def _tick_text(ticks: Iterable[float], locale: str) -> list[str]:
     return [number(value, decimals, locale) for value in values]
 
 
-def _text_width_in(text: str, bold: bool = False) -> float:
+def _text_width_in(text: str, bold: bool = False, size: float = FONT_SIZE) -> float:
     """How wide ``text`` is drawn in the chart font, in inches."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextPath
 
-    font = FontProperties(size=FONT_SIZE, weight="bold" if bold else "normal")
+    font = FontProperties(size=size, weight="bold" if bold else "normal")
     return TextPath((0, 0), text, prop=font).get_extents().width / 72
+
+
+def _wrap(text: str, width_in: float, bold: bool = False, size: float = FONT_SIZE) -> list[str]:
+    """``text`` in lines no wider than ``width_in`` (a longer single word gets a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_width_in(f"{lines[-1]} {word}", bold, size) <= width_in:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _mark_style(point: ChartPoint) -> dict[str, object]:
+    """How a bar or the key draws a value: filled if stated, hatched if derived, dashed outline if a goal."""
+    if point.derived:
+        return {"facecolor": "none", "edgecolor": STATED, "hatch": DERIVED_HATCH, "linewidth": 1.0}
+    if point.goal:
+        return {"facecolor": "none", "edgecolor": STATED, "linestyle": GOAL_DASHES, "linewidth": 1.5}
+    return {"facecolor": STATED, "edgecolor": STATED, "linewidth": 0}
+
+
+def _key_entries(points: tuple[ChartPoint, ...]) -> list[tuple[str, ChartPoint]]:
+    """The key under the chart: one entry per kind of mark drawn, when it draws more than plain values."""
+    kinds: dict[str, ChartPoint] = {}
+    for point in points:
+        kinds.setdefault(KEY_DERIVED if point.derived else KEY_GOAL if point.goal else KEY_STATED, point)
+    if set(kinds) == {KEY_STATED}:
+        return []
+    return [(text, kinds[text]) for text in (KEY_STATED, KEY_GOAL, KEY_DERIVED) if text in kinds]
+
+
+KEY_SWATCH_IN = 0.3
+KEY_GAP_IN = 0.25
+
+
+def _key_rows(entries: list[tuple[str, ChartPoint]], width_in: float) -> list[list[tuple[str, ChartPoint]]]:
+    """Key entries in rows that fit ``width_in``."""
+    rows: list[list[tuple[str, ChartPoint]]] = []
+    used = width_in
+    for entry in entries:
+        needed = KEY_SWATCH_IN + 0.08 + _text_width_in(entry[0], size=FONT_SIZE - 1)
+        if rows and used + KEY_GAP_IN + needed <= width_in:
+            rows[-1].append(entry)
+            used += KEY_GAP_IN + needed
+        else:
+            rows.append([entry])
+            used = needed
+    return rows
+
+
+def _draw_key(figure: Figure, rows: list[list[tuple[str, ChartPoint]]], left_in: float, top_in: float, width_in: float, height_in: float) -> None:
+    from matplotlib.patches import Rectangle
+
+    for row_index, row in enumerate(rows):
+        y = height_in - top_in - KEY_LINE_IN * row_index
+        x = left_in
+        for text, point in row:
+            style = _mark_style(point)
+            swatch = Rectangle(
+                (x / width_in, (y - 0.17) / height_in), KEY_SWATCH_IN / width_in, 0.14 / height_in,
+                transform=figure.transFigure, **style,  # type: ignore[arg-type]
+            )
+            figure.add_artist(swatch)
+            label = figure.text((x + KEY_SWATCH_IN + 0.08) / width_in, (y - 0.1) / height_in, text, ha="left", va="center", color=MUTED, fontsize=FONT_SIZE - 1)
+            label.set_gid(f"key-{len(figure.texts)}")
+            x += KEY_SWATCH_IN + 0.08 + _text_width_in(text, size=FONT_SIZE - 1) + KEY_GAP_IN
 
 
 def _draw_bars(ax: Axes, points: tuple[ChartPoint, ...], locale: str, axes_width_in: float) -> None:
@@ -213,18 +309,16 @@ def _draw_bars(ax: Axes, points: tuple[ChartPoint, ...], locale: str, axes_width
     top = max(point.value for point in points)
     # Room right of each bar for its value: value / limit * width + gap + text width <= width.
     limit = max(
-        point.value * axes_width_in / max(axes_width_in - VALUE_GAP_PT / 72 - _text_width_in(point.short_text, bold=True), axes_width_in / 4)
+        point.value * axes_width_in / max(axes_width_in - VALUE_GAP_PT / 72 - _text_width_in(point.value_text, bold=True), axes_width_in / 4)
         for point in points
     )
     ax.set_xlim(0, max(limit, top * 1.05) if top > 0 else 1)
     for row, point in enumerate(points):
         # The label sits above its bar, from the left edge, so long labels fit a phone.
         ax.text(0, row - 0.27, point.shown_label, transform=ax.get_yaxis_transform(), ha="left", va="bottom", color=INK)
-        if point.derived:
-            ax.barh(row, point.value, height=0.4, color=DERIVED_FACE, edgecolor=STATED, hatch=DERIVED_HATCH, hatchcolor=STATED, linewidth=1.0)
-        else:
-            ax.barh(row, point.value, height=0.4, color=STATED, linewidth=0)
-        value = ax.annotate(point.short_text, xy=(point.value, row), xytext=(VALUE_GAP_PT, 0), textcoords="offset points", ha="left", va="center", color=INK, fontweight="bold")
+        bars = ax.barh(row, point.value, height=0.4, **_mark_style(point))  # type: ignore[arg-type]
+        bars.patches[0].set_gid(f"bar-{row}")
+        value = ax.annotate(point.value_text, xy=(point.value, row), xytext=(VALUE_GAP_PT, 0), textcoords="offset points", ha="left", va="center", color=INK, fontweight="bold")
         value.set_gid(f"value-{row}")
     ticks = [tick for tick in MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top) if 0 <= tick <= ax.get_xlim()[1]]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
@@ -240,24 +334,37 @@ def _draw_dots(ax: Axes, points: tuple[ChartPoint, ...], locale: str) -> None:
     ax.set_xlim(0.6, last + 0.4)
     for row, point in enumerate(points):
         ax.plot([1, last], [row, row], color=GRID, linewidth=1.0, zorder=1)
-        face = DERIVED_FACE if point.derived else STATED
-        ax.plot([point.value], [row], marker="o", markersize=11, markerfacecolor=face, markeredgecolor=STATED, markeredgewidth=1.5, linestyle="none", zorder=3)
+        # Small ticks at every rank on the guide, so a reader can count the places.
+        ax.plot(ranks, [row] * len(ranks), marker="|", markersize=7, color=GRID, markeredgewidth=1.0, linestyle="none", zorder=2)
+        filled = not (point.derived or point.goal)
+        ax.plot(
+            [point.value], [row], marker="o", markersize=11, markerfacecolor=STATED if filled else "none",
+            markeredgecolor=STATED, markeredgewidth=1.5, linestyle="none", zorder=3,
+        )
         # Above the dot, clear of the guide line.
-        value = ax.annotate(point.short_text, xy=(point.value, row), xytext=(0, 9), textcoords="offset points", ha="center", va="bottom", color=INK, fontweight="bold")
+        value = ax.annotate(point.value_text, xy=(point.value, row), xytext=(0, 9), textcoords="offset points", ha="center", va="bottom", color=INK, fontweight="bold")
         value.set_gid(f"value-{row}")
     ax.set_yticks(range(len(points)), [point.shown_label for point in points], color=INK)
     ax.tick_params(axis="y", length=0, pad=8)
     ax.set_xticks(ranks, [format_quantity(Quantity(value=rank, unit=Unit.rank), "short", locale) for rank in ranks])
 
 
-def _draw(chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale: str, heading: str = "", footer: str = "") -> Figure:
-    """The chart as a matplotlib figure; with ``heading``/``footer`` for a standalone image."""
+def _draw(
+    chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale: str, width_in: float,
+    heading: str = "", footer: str = "",
+) -> Figure:
+    """The chart as a matplotlib figure ``width_in`` wide; with ``heading``/``footer`` for a standalone image."""
     from matplotlib.figure import Figure
 
-    title_lines = textwrap.wrap(heading, 36) if heading else []
-    footer_lines = textwrap.wrap(footer, 54) if footer else []
+    inner_width = width_in - 2 * SIDE_IN
+    title_lines = _wrap(heading, inner_width, bold=True, size=FONT_SIZE + 1) if heading else []
+    footer_lines = _wrap(footer, inner_width, size=FONT_SIZE - 2.5) if footer else []
+    key_rows = _key_rows(_key_entries(points), inner_width)
+    axis_lines = _wrap(axis_label, inner_width)
+    axis_height = TICKS_IN + AXIS_LINE_IN * len(axis_lines) + 0.06
     top = TOP_IN + (1.5 * FRAME_IN + TITLE_LINE_IN * len(title_lines) if title_lines else 0)
-    bottom = AXIS_IN + (FOOTER_LINE_IN * len(footer_lines) + FRAME_IN if footer_lines else 0)
+    key_height = KEY_LINE_IN * len(key_rows) + (0.08 if key_rows else 0)
+    bottom = axis_height + key_height + (FOOTER_LINE_IN * len(footer_lines) + FRAME_IN if footer_lines else 0)
     left = SIDE_IN
     if chart.kind is ChartKind.dot:  # row labels on the left of the rank axis
         left += max(_text_width_in(point.shown_label) for point in points) + 0.15
@@ -265,9 +372,9 @@ def _draw(chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale:
     else:
         plot_height = ROW_IN * len(points) + 0.25
     height = top + plot_height + bottom
-    figure = Figure(figsize=(WIDTH_IN, height))
-    axes_width = WIDTH_IN - left - 1.5 * SIDE_IN
-    ax = figure.add_axes((left / WIDTH_IN, bottom / height, axes_width / WIDTH_IN, plot_height / height))
+    figure = Figure(figsize=(width_in, height))
+    axes_width = width_in - left - 1.5 * SIDE_IN
+    ax = figure.add_axes((left / width_in, bottom / height, axes_width / width_in, plot_height / height))
     if chart.kind is ChartKind.dot:
         ax.set_ylim(len(points) - 0.5, -0.65)
     else:
@@ -277,19 +384,23 @@ def _draw(chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale:
         spine.set_visible(False)
     ax.set_facecolor("none")
     ax.tick_params(axis="x", length=0, labelcolor=MUTED, pad=4)
-    ax.set_xlabel(axis_label, color=MUTED, labelpad=6)
     if chart.kind is ChartKind.bar:
         _draw_bars(ax, points, locale, axes_width)
     else:
         _draw_dots(ax, points, locale)
+    # The axis label under the ticks, from the left edge and wrapped, so that it fits any width.
+    for line, text in enumerate(axis_lines):
+        figure.text(SIDE_IN / width_in, (bottom - TICKS_IN - AXIS_LINE_IN * line) / height, text, ha="left", va="top", color=MUTED)
+    if key_rows:
+        _draw_key(figure, key_rows, SIDE_IN, height - bottom + axis_height + 0.04, width_in, height)
     for line, text in enumerate(title_lines):
-        figure.text(SIDE_IN / WIDTH_IN, 1 - (FRAME_IN + TITLE_LINE_IN * line) / height, text, ha="left", va="top", color=INK, fontweight="bold", fontsize=FONT_SIZE + 1)
+        figure.text(SIDE_IN / width_in, 1 - (FRAME_IN + TITLE_LINE_IN * line) / height, text, ha="left", va="top", color=INK, fontweight="bold", fontsize=FONT_SIZE + 1)
     for line, text in enumerate(footer_lines):
-        figure.text(SIDE_IN / WIDTH_IN, (FRAME_IN + FOOTER_LINE_IN * (len(footer_lines) - 1 - line)) / height, text, ha="left", va="bottom", color=MUTED, fontsize=FONT_SIZE - 2.5)
+        figure.text(SIDE_IN / width_in, (FRAME_IN + FOOTER_LINE_IN * (len(footer_lines) - 1 - line)) / height, text, ha="left", va="bottom", color=MUTED, fontsize=FONT_SIZE - 2.5)
     return figure
 
 
-def _save(figure: Figure, file_format: str, **options: object) -> bytes:
+def _save(figure: Figure, file_format: str, **options: Any) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format=file_format, **options)
     return buffer.getvalue()
@@ -300,6 +411,16 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 # For pages: no whitespace between elements, so the SVG is one line (a blank line would end Markdown's HTML block).
 _PAGE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
+MARK_IDS = ("bar-", "value-", "key-")  # ids set with set_gid, kept for tests and styling
+_NO_ROTATION = re.compile(r"^rotate\(-?0 [-\d.e]+ [-\d.e]+\)$")
+# CSS properties matplotlib writes in style="" that SVG also accepts as presentation attributes.
+# Attributes, unlike style="", need no 'unsafe-inline' in the site's Content-Security-Policy.
+PRESENTATION_PROPERTIES = frozenset({
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin",
+    "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "stroke-opacity", "opacity",
+    "font-family", "font-size", "font-style", "font-weight", "font-variant", "text-anchor",
+    "dominant-baseline", "clip-path", "clip-rule", "mask", "visibility", "display", "letter-spacing",
+})
 
 
 def _svg(tag: str) -> str:
@@ -325,23 +446,77 @@ def _declarations(style: str) -> dict[str, str]:
     return {name.strip(): value.strip() for name, value in pairs}
 
 
+def _styles_to_attributes(root: etree._Element) -> None:
+    """Move every style="" declaration into a presentation attribute, and the <style> rules onto the root.
+
+    Raises :class:`ChartError` for a declaration SVG has no attribute for, so that a
+    change in matplotlib's output is caught at build time, not by a reader's browser.
+    """
+    for style in list(root.iter(_svg("style"))):
+        for name, value in _declarations(re.sub(r"^[^{]*\{|\}[^}]*$", "", style.text or "")).items():
+            root.set(name, value)  # matplotlib's one rule is "* { stroke-linejoin; stroke-linecap }": both inherit
+        style.getparent().remove(style)
+    for element in root.iter(etree.Element):
+        style = element.attrib.pop("style", None)
+        if style is None:
+            continue
+        for name, value in _declarations(style).items():
+            if name not in PRESENTATION_PROPERTIES:
+                raise ChartError(f"matplotlib wrote the style {name}: {value}, which SVG has no attribute for")
+            element.set(name, value)
+
+
+def _tidy(root: etree._Element, keep_ids: set[str]) -> None:
+    """Drop what draws nothing: no-op rotations, invisible background boxes, empty groups, unused ids."""
+    referenced = set(keep_ids)
+    for element in root.iter(etree.Element):
+        for name, value in element.attrib.items():
+            referenced.update(_URL_REF.findall(value))
+            if name in (XLINK_HREF, "href") and value.startswith("#"):
+                referenced.add(value[1:])
+    for element in list(root.iter(_svg("path"))):
+        if element.get("fill") == "none" and element.get("stroke") is None and element.getparent() is not None:
+            element.getparent().remove(element)  # the figure's and the axes' transparent backgrounds
+    for element in root.iter(etree.Element):
+        if _NO_ROTATION.match(element.get("transform", "")):
+            del element.attrib["transform"]
+        identifier = element.get("id")
+        if identifier is not None and identifier not in referenced and not identifier.startswith(MARK_IDS):
+            del element.attrib["id"]
+    for group in list(root.iter(_svg("g"), _svg("defs"))):
+        parent = group.getparent()
+        if parent is None:
+            continue
+        if len(group) == 0:
+            parent.remove(group)
+        elif group.tag == _svg("g") and not group.attrib:  # a group that sets nothing: its children take its place
+            index = parent.index(group)
+            for child in reversed(list(group)):
+                parent.insert(index, child)
+            parent.remove(group)
+
+
 def _roles(element: etree._Element) -> list[str]:
     """The palette classes of an element, from the colours of its fill and stroke."""
-    colours = _declarations(element.get("style", ""))
-    for name in ("fill", "stroke"):
-        if element.get(name):
-            colours[name] = element.get(name, "")
-    return [f"chart-{PALETTE[colour.lower()]}-{name}" for name, colour in sorted(colours.items()) if name in ("fill", "stroke") and colour.lower() in PALETTE]
+    return [
+        f"chart-{PALETTE[colour.lower()]}-{name}"
+        for name in ("fill", "stroke")
+        if (colour := element.get(name, "")).lower() in PALETTE
+    ]
 
 
-def page_svg(svg_bytes: bytes, chart_id: str, title: str, description: str) -> str:
-    """The ``<svg>`` element for a page: sized by CSS, ids unique on the page, colours as classes."""
+def page_svg(svg_bytes: bytes, prefix: str, title: str, description: str, classes: str = "chart__svg") -> str:
+    """The ``<svg>`` element for a page: sized by CSS, ids unique on the page, colours as classes, no style="".
+
+    ``prefix`` starts every id (e.g. ``chart-trade-jan-feb-wide-``), so several drawings can share a page.
+    """
     root = etree.fromstring(svg_bytes, _PAGE_PARSER)
-    prefix = f"chart-{chart_id}-"
-    for element in list(root.iter(_svg("metadata"), _svg("style"))):
-        element.getparent().remove(element)  # the style's "*" rule would reach the whole page
+    for element in list(root.iter(_svg("metadata"))):
+        element.getparent().remove(element)
+    _styles_to_attributes(root)
     for name in ("width", "height"):
         root.attrib.pop(name, None)
+    _tidy(root, set())
     for element in root.iter(etree.Element):
         if element.get("id"):
             element.set("id", prefix + element.get("id", ""))
@@ -353,46 +528,57 @@ def page_svg(svg_bytes: bytes, chart_id: str, title: str, description: str) -> s
         roles = _roles(element)
         if roles:
             element.set("class", " ".join(roles))
-    for defs in root.findall(_svg("defs")):
-        if len(defs) == 0:
-            root.remove(defs)
     _add_title_and_desc(root, title, description, prefix)
     root.set("id", f"{prefix}svg")
-    root.set("class", "chart__svg")
+    root.set("class", classes)
     root.set("role", "img")
     root.set("aria-labelledby", f"{prefix}title {prefix}desc")
     root.set("focusable", "false")
-    return etree.tostring(root, encoding="unicode")
+    return str(etree.tostring(root, encoding="unicode"))
 
 
 def standalone_svg(svg_bytes: bytes, title: str, description: str) -> bytes:
-    """The downloadable SVG file: matplotlib's output with a title and description."""
+    """The downloadable SVG file: matplotlib's output with a title and description, colours as attributes."""
     root = etree.fromstring(svg_bytes, _PARSER)
+    _styles_to_attributes(root)
     _add_title_and_desc(root, title, description)
-    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8") + b"\n"
+    return bytes(etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")) + b"\n"
 
 
-# Drawn charts by everything that goes into them: (inline SVG, SVG file, PNG file).
-_DRAWN: dict[str, tuple[str, bytes, bytes]] = {}
+# Drawn charts by everything that goes into them: (inline SVGs by layout, SVG file, PNG file).
+_DRAWN: dict[str, tuple[dict[str, str], bytes, bytes]] = {}
 _DRAWN_LIMIT = 64
 CACHE_KIND = "charts"
 
 
 def _draw_all(chart_id: str, chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale: str,
-              description: str, footer: str) -> tuple[str, bytes, bytes]:
-    """The chart drawn with matplotlib: inline SVG for the page, SVG and PNG files for download."""
+              description: str, footer: str) -> tuple[dict[str, str], bytes, bytes]:
+    """The chart drawn with matplotlib: inline SVGs for the page by layout, SVG and PNG files for download.
+
+    Any failure of the drawing library is raised as :class:`ChartError`.
+    """
     import matplotlib
 
-    with matplotlib.rc_context(_rc(chart_id)):
-        page_figure = _draw(chart, points, axis_label, locale)
-        inline = page_svg(_save(page_figure, "svg", metadata={"Date": None, "Creator": None}, transparent=True), chart_id, chart.title, description)
-        file_figure = _draw(chart, points, axis_label, locale, heading=chart.title, footer=footer)
-        svg = standalone_svg(
-            _save(file_figure, "svg", metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description}, facecolor="white"),
-            chart.title,
-            description,
-        )
-        png = _save(file_figure, "png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
+    try:
+        with matplotlib.rc_context(_rc(chart_id)):
+            inline = {}
+            for layout, width_in in LAYOUT_WIDTHS_IN.items():
+                page_figure = _draw(chart, points, axis_label, locale, width_in)
+                inline[layout] = page_svg(
+                    _save(page_figure, "svg", metadata={"Date": None, "Creator": None}, transparent=True),
+                    f"chart-{chart_id}-{layout}-", chart.title, description, f"chart__svg chart__svg--{layout}",
+                )
+            file_figure = _draw(chart, points, axis_label, locale, LAYOUT_WIDTHS_IN[DOWNLOAD_LAYOUT], heading=chart.title, footer=footer)
+            svg = standalone_svg(
+                _save(file_figure, "svg", metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description}, facecolor="white"),
+                chart.title,
+                description,
+            )
+            png = _save(file_figure, "png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
+    except ChartError:
+        raise
+    except Exception as error:  # matplotlib's errors have no common base; each becomes one located problem
+        raise ChartError(f"{type(error).__name__}: {error}".splitlines()[0]) from error
     return inline, svg, png
 
 
@@ -400,7 +586,9 @@ def render_chart(data: BriefingData, chart_id: str, cache: BuildCache | None = N
     """Draw the chart ``chart_id`` of ``data`` in every form; call once per build and keep the result.
 
     ``make serve`` rebuilds in the same process, so a chart whose inputs did not change
-    is not drawn again; with a build cache, nor is it in the next build (nor is matplotlib imported).
+    is not drawn again; with a build cache, nor is it in the next build (nor is matplotlib
+    imported). Any failure of the drawing library is raised as :class:`ChartError`, for
+    the caller to report at the chart's line of the data file.
     """
     started = time.perf_counter()
     chart = data.charts[chart_id]
@@ -423,11 +611,13 @@ def render_chart(data: BriefingData, chart_id: str, cache: BuildCache | None = N
         stored = cache.get(CACHE_KIND, cache_key) if cache is not None else None
         if stored is not None:
             drawn = False
-            _DRAWN[key] = (stored["inline"].decode("utf-8"), stored["svg"], stored["png"])
+            layouts = {name.removeprefix("inline:"): part.decode("utf-8") for name, part in stored.items() if name.startswith("inline:")}
+            _DRAWN[key] = (layouts, stored["svg"], stored["png"])
         else:
             inline, svg, png = _draw_all(chart_id, chart, points, axis_label, locale, description, footer)
             if cache is not None:
-                cache.put(CACHE_KIND, cache_key, {"inline": inline.encode("utf-8"), "svg": svg, "png": png})
+                parts = {f"inline:{layout}": text.encode("utf-8") for layout, text in inline.items()}
+                cache.put(CACHE_KIND, cache_key, {**parts, "svg": svg, "png": png})
             if len(_DRAWN) >= _DRAWN_LIMIT:
                 _DRAWN.clear()
             _DRAWN[key] = (inline, svg, png)
@@ -440,7 +630,7 @@ def render_chart(data: BriefingData, chart_id: str, cache: BuildCache | None = N
         periods=periods,
         sources=sources,
         description=description,
-        inline_svg=inline,
+        inline_svgs=inline,
         svg=svg,
         png=png,
         csv=chart_csv(chart_id, points),

@@ -41,7 +41,7 @@ CHART_FORMATS = ("svg", "png", "csv")
 
 FIGURE_COLUMNS = (
     "id", "label", "value", "unit", "scale", "currency", "period", "precision", "qualifier",
-    "derived", "formula", "source", "source_citation", "quote", "note", "text",
+    "derived", "goal", "formula", "source", "source_citation", "quote", "note", "text",
 )
 BIBTEX_SPECIAL = re.compile(r"([&%$#_{}~^\\])")
 
@@ -81,6 +81,7 @@ def figure_records(data: BriefingData) -> list[dict[str, Any]]:
             "precision": entry.precision,
             "qualifier": quantity.qualifier,
             "derived": derived,
+            "goal": not derived and data.figures[figure_id].goal,
             "formula": data.derived[figure_id].formula if derived else None,
             "source": " ".join(source_ids),
             "source_citation": " | ".join(source_citation(data.sources[source_id]) for source_id in source_ids),

@@ -4,9 +4,16 @@ Runs on the built site (a post-build step of :mod:`briefing.publish`):
 
 - writes a deterministic ``.gz`` beside every text asset, for hosts that serve
   precompressed files (nginx ``gzip_static``);
-- computes the SHA-256 hash of every inline script the theme emits and writes
-  a Content-Security-Policy allowing those and nothing else inline, as a
-  ``_headers`` file (Netlify, Cloudflare Pages) and an nginx server block.
+- computes the SHA-256 hash of every inline script and ``<style>`` element
+  the pages carry and writes a Content-Security-Policy allowing those and
+  nothing else inline (no ``'unsafe-inline'``: the charts' colours are SVG
+  presentation attributes, not ``style=""``), as a ``_headers`` file (Netlify,
+  Cloudflare Pages) and an nginx server block, with the content types of the
+  downloads (CSV, JSON, BibTeX) in UTF-8.
+
+HSTS is sent without ``includeSubDomains`` unless ``extra.briefing.hosting.
+hsts_include_subdomains`` is true (the site may live under a path of a shared
+host, whose other subdomains it must not commit to HTTPS).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -30,6 +38,9 @@ from briefing.downloads import write_changed
 
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv", ".bib", ".map"}
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+INLINE_STYLE = re.compile(r"<style(?P<attrs>[^>]*)>(?P<body>.*?)</style>", re.S)
+# Downloads whose type hosts get wrong (Debian's nginx serves .csv and .bib as application/octet-stream).
+DOWNLOAD_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json; charset=utf-8", ".bib": "text/x-bibtex; charset=utf-8"}
 NGINX_CONF = "_hosting/nginx.conf"
 HEADERS_FILE = "_headers"
 
@@ -52,6 +63,11 @@ def precompress(site: Path) -> int:
     return count
 
 
+def _hash_source(body: str) -> str:
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
 def inline_script_hashes(site: Path) -> list[str]:
     """CSP source expressions ('sha256-...') for every executable inline script in ``site``."""
     hashes: set[str] = set()
@@ -59,17 +75,21 @@ def inline_script_hashes(site: Path) -> list[str]:
         for match in INLINE_SCRIPT.finditer(path.read_text(encoding="utf-8")):
             if "application/json" in match.group("attrs"):
                 continue  # data blocks are not executed, so CSP does not apply
-            digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
-            hashes.add("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
+            hashes.add(_hash_source(match.group("body")))
     return sorted(hashes)
 
 
-def content_security_policy(script_hashes: list[str]) -> str:
-    """The policy: everything from this site only; inline scripts only by hash."""
+def inline_style_hashes(site: Path) -> list[str]:
+    """CSP source expressions for every ``<style>`` element in ``site`` (the 404 page's, which can load no stylesheet)."""
+    return sorted({_hash_source(match.group("body")) for path in site.rglob("*.html") for match in INLINE_STYLE.finditer(path.read_text(encoding="utf-8"))})
+
+
+def content_security_policy(script_hashes: list[str], style_hashes: list[str] | None = None) -> str:
+    """The policy: everything from this site only; inline scripts and style elements only by hash, no style attributes."""
     directives = [
         "default-src 'self'",
         "script-src 'self' " + " ".join(script_hashes),
-        "style-src 'self' 'unsafe-inline'",  # charts' SVG carries style attributes; no script can run from CSS
+        " ".join(["style-src 'self'", *(style_hashes or [])]),
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
@@ -83,22 +103,31 @@ def content_security_policy(script_hashes: list[str]) -> str:
     return "; ".join(directives)
 
 
-def security_headers(script_hashes: list[str]) -> dict[str, str]:
+def security_headers(script_hashes: list[str], style_hashes: list[str] | None = None, hsts_include_subdomains: bool = False) -> dict[str, str]:
     """Every header the site should be served with."""
     return {
-        "Content-Security-Policy": content_security_policy(script_hashes),
+        "Content-Security-Policy": content_security_policy(script_hashes, style_hashes),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
-        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+        "Strict-Transport-Security": "max-age=31536000" + ("; includeSubDomains" if hsts_include_subdomains else ""),
         "X-Frame-Options": "DENY",
         "Cross-Origin-Opener-Policy": "same-origin",
     }
 
 
-def write_hosting_config(site: Path) -> dict[str, str]:
+def download_types(site: Path) -> dict[str, str]:
+    """Content types of the site's CSV, JSON and BibTeX files, by URL path."""
+    return {
+        "/" + path.relative_to(site).as_posix(): DOWNLOAD_TYPES[path.suffix]
+        for path in sorted(site.rglob("*"))
+        if path.suffix in DOWNLOAD_TYPES and path.is_file() and path.relative_to(site).parts[0] != "_hosting"
+    }
+
+
+def write_hosting_config(site: Path, hsts_include_subdomains: bool = False) -> dict[str, str]:
     """Write ``_headers`` and the nginx server block into ``site``; return the headers."""
-    headers = security_headers(inline_script_hashes(site))
+    headers = security_headers(inline_script_hashes(site), inline_style_hashes(site), hsts_include_subdomains)
     templates = Environment(
         loader=PackageLoader("briefing", "templates"),
         autoescape=False,  # plain-text configuration files, not HTML
@@ -108,14 +137,16 @@ def write_hosting_config(site: Path) -> dict[str, str]:
         lstrip_blocks=True,
     )
     for name, target in (("hosting/_headers.j2", HEADERS_FILE), ("hosting/nginx.conf.j2", NGINX_CONF)):
-        text = templates.get_template(name).render(headers=headers)
+        text = templates.get_template(name).render(headers=headers, types=download_types(site))
         write_changed(site, {target: text.encode("utf-8")})
     return headers
 
 
 def hosting_step(project_dir: Path, site: Path) -> None:
     """Post-build step: hosting configuration, then precompressed copies of everything."""
-    write_hosting_config(site)
+    from briefing.project import Project
+
+    write_hosting_config(site, Project.load(project_dir).settings.hosting.hsts_include_subdomains)
     precompress(site)
 
 
@@ -144,11 +175,13 @@ def find_nginx() -> str | None:
     return shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if Path(path).exists()), None)
 
 
-def serve_with_nginx(site: Path, workdir: Path, nginx: str) -> tuple[subprocess.Popen[bytes], str]:
+def serve_with_nginx(site: Path, workdir: Path, nginx: str, unprivileged: bool = False) -> tuple[subprocess.Popen[bytes], str]:
     """Serve ``site`` on 127.0.0.1 with the server block the build wrote; return nginx and its URL.
 
     Only ``listen`` and ``root`` of the generated block are changed, so what is
-    tested (headers, gzip) is what a host would run.
+    tested (headers, gzip) is what a host would run. With ``unprivileged``, nginx
+    started as root runs its workers as ``nobody``, as a web server does, so files
+    only their owner can read answer 403.
     """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -158,7 +191,9 @@ def serve_with_nginx(site: Path, workdir: Path, nginx: str) -> tuple[subprocess.
         raise RuntimeError(f"{site / NGINX_CONF} lacks the 'listen 80;' and 'root /var/www/briefing;' lines to adapt")
     server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /var/www/briefing;", f"root {site.resolve()};")
     (workdir / "server.conf").write_text(server, encoding="utf-8")
-    user = "user root;" if os.geteuid() == 0 else ""  # workers must read files in root's private temp folders
+    user = ""
+    if os.geteuid() == 0:  # root's private temp folders need root workers, unless the test is about permissions
+        user = "user nobody nogroup;" if unprivileged else "user root;"
     (workdir / "nginx.conf").write_text(NGINX_MAIN.format(workdir=workdir, user=user), encoding="utf-8")
     process = subprocess.Popen([nginx, "-c", str(workdir / "nginx.conf"), "-e", str(workdir / "error.log")], stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
@@ -167,6 +202,8 @@ def serve_with_nginx(site: Path, workdir: Path, nginx: str) -> tuple[subprocess.
         try:
             urllib.request.urlopen(url, timeout=1)
             return process, url
+        except urllib.error.HTTPError:
+            return process, url  # nginx answers; what it answers is for the caller to check
         except OSError:
             if process.poll() is not None:
                 raise RuntimeError(f"nginx exited: {process.stderr.read().decode() if process.stderr else ''}") from None

@@ -47,6 +47,10 @@ class Scale(StrEnum):
 SCALE_FACTORS: dict[Scale, int] = {Scale.thousand: 10**3, Scale.million: 10**6, Scale.billion: 10**9}
 
 
+# Words a source (or, for a derived figure, the briefing) puts before a number; they travel with the value.
+Qualifier = Literal["about", "nearly", "more than", "almost"]
+
+
 class Strict(BaseModel):
     """Base: unknown fields are errors, values are immutable after validation."""
 
@@ -108,7 +112,8 @@ class Figure(Quoted):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1, description="the period or as-of date, as readers should see it")
     precision: int = Field(default=0, ge=0, le=4)
-    qualifier: Literal["about", "nearly", "more than", "almost"] | None = None
+    qualifier: Qualifier | None = None
+    goal: bool = Field(default=False, description="a goal or target someone set, not a measured value; charts draw it as an outline")
     note: str | None = None
 
     @model_validator(mode="after")
@@ -130,6 +135,7 @@ class Derived(Strict):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1)
     precision: int = Field(default=1, ge=0, le=4)
+    qualifier: Qualifier | None = Field(default=None, description="'about' for an approximate result, shown with the value everywhere")
     note: str | None = None
 
     @model_validator(mode="after")

@@ -192,11 +192,14 @@ def load_cover(project_dir: Path, config: dict) -> Cover:
     from briefing.data import load_briefing
     from briefing.formatting import format_day
 
-    extra = (config.get("extra") or {}).get("briefing") or {}
-    data_path = str(extra.get("data", "data/briefing.yml"))
-    data = load_briefing(project_dir / data_path, data_path)
+    from briefing.project import Project
+
+    project = Project.from_mapping(config, project_dir)
+    if project.problems:
+        raise PdfError("PDF: " + "\n".join(str(problem) for problem in project.problems))
+    data = load_briefing(project.data_file, project.data_display_path)
     if data.meta is None:
-        raise PdfError(f"PDF: {data_path} has no valid meta block:\n{data.problems}")
+        raise PdfError(f"PDF: {project.data_display_path} has no valid meta block:\n{data.problems.report()}")
     meta = data.meta
     return Cover(
         title=meta.title,
@@ -214,9 +217,16 @@ def load_cover(project_dir: Path, config: dict) -> Cover:
 
 def source_date(project_dir: Path) -> dt.datetime:
     """The build's date: ``SOURCE_DATE_EPOCH``, or the data file's ``meta.updated`` as publish uses."""
-    from briefing.publish import default_epoch
+    from briefing.project import Project, ProjectError
 
-    raw = os.environ.get("SOURCE_DATE_EPOCH") or default_epoch(project_dir)
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None:
+        try:
+            raw = Project.load(project_dir).updated_epoch()
+        except ProjectError as error:
+            raise PdfError(f"PDF: {error}") from error
+        if raw is None:
+            raise PdfError("PDF: the data file has no valid meta.updated date; run make build to see why")
     try:
         return dt.datetime.fromtimestamp(int(raw), dt.UTC)
     except ValueError as error:

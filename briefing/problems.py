@@ -22,13 +22,18 @@ class Problem:
     message: str
     hint: str = ""
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """``file:line:column`` as far as it is known."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return text
@@ -81,3 +86,10 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     if not matches:
         return ""
     return "did you mean " + " or ".join(repr(match) for match in matches) + "?"
+
+
+def problem_page(problems: Iterable[Problem]) -> str:
+    """A standalone HTML page listing ``problems``: what ``make serve`` shows while a build fails."""
+    from briefing.render import template_environment  # markup lives in templates
+
+    return template_environment().get_template("build_problems.html").render(problems=list(problems))

@@ -15,33 +15,80 @@ the same bytes.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import yaml
-
 from briefing.buildcache import CACHE_DIR_VARIABLE, CACHE_SWITCH_VARIABLE, BuildCache
+from briefing.project import Project, ProjectError
 from briefing.stepcache import KIND as STEPS_KIND
 from briefing.stepcache import CachedSteps
 
 PostBuildStep = Callable[[Path, Path], None]
 
 
-def default_epoch(project_dir: Path) -> str:
-    """Seconds since 1970 at midnight UTC of the data file's ``meta.updated`` date."""
+# The generators that run MkDocs 1.x plugins and hooks: the module ``python -m`` starts.
+GENERATORS = {"mkdocs": "mkdocs", "properdocs": "properdocs"}
+DEFAULT_GENERATOR = "mkdocs"
+# Written by hooks/downloads_hooks.py after the checks passed; a generator that ignores
+# ``hooks:`` (Zensical 0.0.x) builds without it, and its pages would carry raw placeholders.
+HOOKS_STAMP = "downloads/figures.json"
+
+
+def generator_module(name: str) -> str:
+    """The module that runs generator ``name``; unknown names are refused."""
+    if name not in GENERATORS:
+        raise SystemExit(f"unknown generator {name!r}: use one of {', '.join(sorted(GENERATORS))}")
+    return GENERATORS[name]
+
+
+def hooks_did_not_run(site: Path) -> str:
+    """Why the built ``site`` cannot have been checked by the briefing's hooks, or ''."""
+    if not (site / HOOKS_STAMP).is_file():
+        return (
+            "the site generator did not run the briefing's hooks (no "
+            f"{HOOKS_STAMP} was written): its pages are unchecked and would show raw placeholders; "
+            "build with a generator that runs MkDocs 1.x hooks and plugins: " + ", ".join(sorted(GENERATORS))
+        )
+    return ""
+
+
+@contextmanager
+def build_date(epoch: str | None) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` for the post-build steps, restored afterwards (no leak between builds)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
-        raw = yaml.safe_load((project_dir / "data" / "briefing.yml").read_text(encoding="utf-8"))
-        updated = raw["meta"]["updated"]
-        moment = dt.datetime(updated.year, updated.month, updated.day, tzinfo=dt.timezone.utc)
-        return str(int(moment.timestamp()))
-    except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError):
-        return "0"
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def make_world_readable(root: Path) -> None:
+    """Directories 0755 and files 0644 under ``root`` (itself included), whatever the umask and ``mkdtemp`` gave.
+
+    ``mkdtemp`` creates the staging directory 0700, so without this a web server
+    running as another user, or a copy made with ``rsync -a``, answers 403.
+    """
+    root.chmod(0o755)
+    for folder, subfolders, files in os.walk(root):
+        for name in subfolders:
+            path = Path(folder, name)
+            if not path.is_symlink():
+                path.chmod(0o755)
+        for name in files:
+            path = Path(folder, name)
+            if not path.is_symlink():
+                path.chmod(0o644)
 
 
 def post_build_steps() -> list[PostBuildStep]:
@@ -69,16 +116,24 @@ def run_steps(project_dir: Path, staging: Path, steps: list[PostBuildStep], env:
         print(f"Unchanged since a previous build, taken from the build cache: {', '.join(cached.replayed)}")
 
 
-def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None, cache_dir: Path | None = None,
-            use_cache: bool = True) -> int:
+def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None, generator: str = DEFAULT_GENERATOR,
+            cache_dir: Path | None = None, use_cache: bool = True) -> int:
     """Build into a temporary directory and swap it in; return the exit status.
 
     ``cache_dir`` overrides where the build cache lives; ``use_cache=False`` builds without it.
     """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        project = Project.load(project_dir)
+    except ProjectError as error:
+        print(f"{error}\nBuild failed; {site_dir} was left unchanged.", file=sys.stderr)
+        return 1
     env = dict(os.environ)
-    env.setdefault("SOURCE_DATE_EPOCH", default_epoch(project_dir))
+    if "SOURCE_DATE_EPOCH" not in env:
+        epoch = project.updated_epoch()
+        if epoch is not None:
+            env["SOURCE_DATE_EPOCH"] = epoch
     if cache_dir is not None:
         env[CACHE_DIR_VARIABLE] = str(cache_dir.resolve())
     if not use_cache:
@@ -86,7 +141,7 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+            [sys.executable, "-m", generator_module(generator), "build", "--strict", "--clean",
              "--config-file", str(project_dir / "mkdocs.yml"), "--site-dir", str(staging)],
             cwd=project_dir,
             env=env,
@@ -95,8 +150,13 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
         if result.returncode != 0:
             print(f"Build failed; {site_dir} was left unchanged.", file=sys.stderr)
             return result.returncode
-        os.environ.setdefault("SOURCE_DATE_EPOCH", env["SOURCE_DATE_EPOCH"])
-        run_steps(project_dir, staging, post_build_steps() if steps is None else steps, env)
+        unchecked = hooks_did_not_run(staging)
+        if unchecked:
+            print(f"{unchecked}; {site_dir} was left unchanged.", file=sys.stderr)
+            return 1
+        with build_date(env.get("SOURCE_DATE_EPOCH")):
+            run_steps(project_dir, staging, post_build_steps() if steps is None else steps, env)
+        make_world_readable(staging)
         previous = None
         if site_dir.exists():
             previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")
@@ -119,12 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default="site", help="where the finished site goes (default: site)")
     parser.add_argument("--project", default=".", help="the project directory holding mkdocs.yml")
+    parser.add_argument("--generator", default=os.environ.get("GENERATOR") or DEFAULT_GENERATOR, choices=sorted(GENERATORS),
+                        help=f"the site generator (default: {DEFAULT_GENERATOR})")
     parser.add_argument("--cache", type=Path, help="the build cache directory (default: .cache/briefing in the project)")
     parser.add_argument("--no-cache", action="store_true", help="build everything afresh, without reading or writing the cache")
     args = parser.parse_args(argv)
     project_dir = Path(args.project).resolve()
-    return publish(project_dir, (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site),
-                   cache_dir=args.cache, use_cache=not args.no_cache)
+    site = (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site)
+    return publish(project_dir, site, generator=args.generator, cache_dir=args.cache, use_cache=not args.no_cache)
 
 
 if __name__ == "__main__":

@@ -23,10 +23,10 @@ from markupsafe import Markup
 from briefing.buildcache import BuildCache
 from briefing.templatecache import cache_loaded_templates
 from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path
-from briefing.charts import DERIVED_MARK, RenderedChart, render_chart
+from briefing.charts import DERIVED_MARK, ChartError, RenderedChart, render_chart
 from briefing.data import BriefingData
 from briefing.navigation import page_url
-from briefing.formatting import STYLES, Quantity, format_day, format_quantity, unit_label
+from briefing.formatting import STYLES, Quantity, format_day, format_quantity
 from briefing.problems import Problems, did_you_mean
 
 TOKEN_PREFIX = "BRIEFINGMACRO"
@@ -127,6 +127,7 @@ class Renderer:
         self.used: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.locale = data.meta.locale if data.meta else "en_GB"
         self._charts: dict[str, RenderedChart] = {}
+        self._failed_charts: set[str] = set()
         self._texts: dict[tuple[str, str], str] = {}
         # Per figure, style and link: the markup (its tip's id a slot) and what search indexes of it.
         self._figure_markups: dict[tuple[str, str, str], tuple[Markup, str | None]] = {}
@@ -208,10 +209,6 @@ class Renderer:
         if key not in self._texts:
             self._texts[key] = format_quantity(self.quantity(figure_id), style, self.locale)  # type: ignore[arg-type]
         return self._texts[key]
-
-    def unit_of(self, figure_id: str) -> str:
-        """What a figure's bare value is measured in."""
-        return unit_label(self.quantity(figure_id), self.locale)
 
     def formula_text(self, derived_id: str) -> str:
         """A derived figure's formula in words."""
@@ -311,15 +308,26 @@ class Renderer:
         return self._inline("data_text.html", text=str(value))
 
     # -- charts and downloads -------------------------------------------
-    def rendered_chart(self, chart_id: str) -> RenderedChart:
-        """A chart, drawn the first time it is asked for and kept for the rest of the build."""
-        if chart_id not in self._charts:
-            self._charts[chart_id] = render_chart(self.data, chart_id, self.cache)
-        return self._charts[chart_id]
+    def rendered_chart(self, chart_id: str) -> RenderedChart | None:
+        """A chart, drawn the first time it is asked for and kept for the rest of the build.
+
+        A chart that cannot be drawn is a problem at its entry in the data file, reported
+        with the build's other problems; it gives None.
+        """
+        if chart_id not in self._charts and chart_id not in self._failed_charts:
+            try:
+                self._charts[chart_id] = render_chart(self.data, chart_id, self.cache)
+            except ChartError as error:
+                self._failed_charts.add(chart_id)
+                line, column = self.data.where("charts", chart_id)
+                self.problems.add(self.data.path, line, column, f"chart {chart_id!r} could not be drawn: {error}",
+                                  "its title, labels and axis_label are drawn as plain text; check them and the series' values")
+        return self._charts.get(chart_id)
 
     def rendered_charts(self) -> dict[str, RenderedChart]:
-        """Every chart of the data file, each drawn once per build."""
-        return {chart_id: self.rendered_chart(chart_id) for chart_id in self.data.charts}
+        """Every chart of the data file that could be drawn, each drawn once per build."""
+        drawn = {chart_id: self.rendered_chart(chart_id) for chart_id in self.data.charts}
+        return {chart_id: chart for chart_id, chart in drawn.items() if chart is not None}
 
     def chart(self, chart_id: str) -> Markup:
         """A chart of figures from the data file, e.g. ``{{ chart('trade-turnover-vs-goal') }}``."""
@@ -327,6 +335,8 @@ class Renderer:
             return self._unknown("chart", chart_id, self.data.charts, "chart")
         self._use("charts", chart_id)
         rendered = self.rendered_chart(chart_id)
+        if rendered is None:
+            return self._render("error.html", kind="chart", entry_id=chart_id)
         for source_id in rendered.sources:
             self._use("sources", source_id)
         hrefs = {file_format: self.site_href(chart_path(chart_id, file_format)) for file_format in CHART_FORMATS}
@@ -334,7 +344,8 @@ class Renderer:
             "chart.html",
             chart_id=chart_id,
             rendered=rendered,
-            svg=Markup(rendered.inline_svg),  # drawn by matplotlib and rewritten with lxml, not from page text
+            # drawn by matplotlib and rewritten with lxml; its text comes from the data file, escaped by lxml
+            svgs={layout: Markup(svg) for layout, svg in rendered.inline_svgs.items()},
             hrefs=hrefs,
             derived_mark=DERIVED_MARK,
             data=self.data,

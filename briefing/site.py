@@ -13,7 +13,6 @@ import logging
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +26,9 @@ from briefing.charts import RenderedChart
 from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
-from briefing.navigation import NavEntry, nav_entries
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
 from briefing.problems import Problems, did_you_mean
+from briefing.project import Project
 from briefing.render import PageCard, Renderer, relative_href
 from briefing.templatecache import PAGE_KIND, TEMPLATE_KIND, cache_page_compiles
 
@@ -42,9 +41,9 @@ REQUIRED_FRONT_MATTER_HELP = {
     "description": "one sentence for search engines and link previews",
     "summary": "one line for the page cards on Home",
 }
-DEFAULT_DATA_PATH = "data/briefing.yml"
 
-# Entries every page can leave unused without it being an error: none, by design.
+# Every kind of data entry that must be used on some page (kind, data section, macro that uses it):
+# an entry no page shows is an error, because the briefing promises every fact appears on a page.
 ORPHAN_KINDS: tuple[tuple[str, str, str], ...] = (
     ("figures", "figures", "figure"),
     ("derived", "derived", "derived"),
@@ -53,39 +52,6 @@ ORPHAN_KINDS: tuple[tuple[str, str, str], ...] = (
     ("sources", "sources", "cite"),
     ("charts", "charts", "chart"),
 )
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The ``extra.briefing`` block of ``mkdocs.yml``."""
-
-    project_dir: Path
-    data_path: str
-    allowed_numbers: frozenset[str]
-    docs_prefix: str
-    use_directory_urls: bool
-    docs_dir: Path
-    nav: tuple[NavEntry, ...]  # the pages in navigation order
-
-    @classmethod
-    def from_config(cls, config: Any) -> Settings:
-        """Read the settings from an MkDocs configuration (duck-typed)."""
-        project_dir = Path(config["config_file_path"]).resolve().parent
-        extra: Mapping[str, Any] = (config["extra"] or {}).get("briefing", {}) or {}
-        docs_dir = Path(config["docs_dir"]).resolve()
-        try:
-            docs_prefix = docs_dir.relative_to(project_dir).as_posix()
-        except ValueError:
-            docs_prefix = docs_dir.as_posix()
-        return cls(
-            project_dir=project_dir,
-            data_path=str(extra.get("data", DEFAULT_DATA_PATH)),
-            allowed_numbers=frozenset(str(token) for token in extra.get("allowed_numbers", []) or []),
-            docs_prefix=docs_prefix,
-            use_directory_urls=bool(config["use_directory_urls"]),
-            docs_dir=docs_dir,
-            nav=tuple(nav_entries(config["nav"])),
-        )
 
 
 def front_matter(path: Path) -> dict[str, Any]:
@@ -105,11 +71,11 @@ def front_matter(path: Path) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
-def page_cards(settings: Settings) -> list[PageCard]:
+def page_cards(project: Project) -> list[PageCard]:
     """Home's cards: the pages of the navigation with their titles and summaries."""
     cards = []
-    for entry in settings.nav:
-        meta = front_matter(settings.docs_dir / entry.src)
+    for entry in project.nav:
+        meta = front_matter(project.docs_dir / entry.src)
         cards.append(PageCard(entry.src, entry.section or "", str(meta.get("title") or entry.title), str(meta.get("summary") or "")))
     return cards
 
@@ -117,15 +83,17 @@ def page_cards(settings: Settings) -> list[PageCard]:
 class BuildContext:
     """Everything one build knows about the briefing."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.cache: BuildCache | None = BuildCache.for_project(settings.project_dir)
-        self.data, self.data_identity = load_data(settings.project_dir / settings.data_path, settings.data_path, self.cache)
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.cache: BuildCache | None = BuildCache.for_project(project.root)
+        self.data, self.data_identity = load_data(project.data_file, project.data_display_path, self.cache)
         load_formatting_memo(self.cache)
         self.problems: Problems = self.data.problems
-        self.renderer = Renderer(self.data, self.problems, settings.docs_prefix, settings.use_directory_urls, cache=self.cache)
-        self.renderer.nav_pages = page_cards(settings)
+        self.problems.extend(project.problems)
+        self.renderer = Renderer(self.data, self.problems, project.docs_prefix, project.use_directory_urls, cache=self.cache)
+        self.renderer.nav_pages = page_cards(project)
         self.renderer.defer_figures = True  # put in by finish_page_output, after search has read the page
+        self.failed = False  # set under `mkdocs serve` when the build has problems to show instead
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
         self._page_figures: dict[str, dict[int, tuple[str, str, str]]] = {}
@@ -134,7 +102,7 @@ class BuildContext:
 
     def display_path(self, src_path: str) -> str:
         """A page's path as editors see it, e.g. ``docs/trade.md``."""
-        return posixpath.join(self.settings.docs_prefix, src_path)
+        return posixpath.join(self.project.docs_prefix, src_path)
 
     def start_page(self, src_path: str, source_text: str, markdown: str, url: str, environment: Environment | None = None) -> str:
         """Prepare to render a page; return Markdown that is safe to hand to the macros.
@@ -210,7 +178,7 @@ class BuildContext:
         """Record every hand-typed number in a page's rendered body."""
         source_text = self._page_sources.get(src_path, "")
         self._page_anchors[src_path] = anchors_in(html)
-        for number in hand_typed_numbers(html, self.settings.allowed_numbers):
+        for number in hand_typed_numbers(html, self.project.settings.allowed_numbers):
             self.problems.add(
                 self.display_path(src_path),
                 locate_text(source_text, number.token, number.context),
@@ -283,6 +251,6 @@ def context_for(config: Any) -> BuildContext:
     """The build context of ``config``, created (and the data loaded) on first use."""
     context = getattr(config, CONTEXT_ATTRIBUTE, None)
     if context is None:
-        context = BuildContext(Settings.from_config(config))
+        context = BuildContext(Project.from_mkdocs_config(config))
         setattr(config, CONTEXT_ATTRIBUTE, context)
     return context

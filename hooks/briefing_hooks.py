@@ -6,6 +6,9 @@
 - before any file is written (``on_env``): check that every data entry is used,
   then report *every* problem of the build at once and stop it; give the
   theme's templates the build cache, so they are compiled once, not per build;
+- under ``mkdocs serve`` a failing build is not stopped (the live server would hang
+  every request until it passes): every page is replaced by a page listing the
+  problems, and the browser reloads into the site once the build passes again;
 - after the build: drop cache entries no recent build used;
 - in ``make serve``: poll for edits every 0.1 s rather than 0.5 s.
 """
@@ -21,10 +24,25 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from briefing.devserver import poll_faster
+from briefing.problems import problem_page
 from briefing.site import context_for
 from briefing.templatecache import cache_loaded_templates
 
 log = logging.getLogger("mkdocs.plugins.briefing")
+# Outside MkDocs' loggers: under `serve`, strict mode would otherwise abort the build on
+# these messages and leave the live server hanging instead of showing them.
+serve_log = logging.getLogger("briefing")
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:  # noqa: ARG001 - MkDocs' signature
+    global _serving  # noqa: PLW0603 - a hook module's state is module-level by design
+    _serving = command == "serve"
+    if _serving and not serve_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("ERROR   -  %(message)s"))
+        serve_log.addHandler(handler)
+        serve_log.propagate = False
 
 
 @event_priority(100)  # before mkdocs-macros renders the page
@@ -41,7 +59,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 @event_priority(100)  # before anything that rewrites the page's HTML
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return context_for(config).finish_page_output(page.file.src_path, output)
+    context = context_for(config)
+    return problem_page(context.problems) if context.failed else context.finish_page_output(page.file.src_path, output)
 
 
 def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 Environment
@@ -49,6 +68,12 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
     context.check_usage()
     context.check_links({file.src_uri for file in files})
     if context.problems:
+        if _serving:
+            for problem in context.problems:
+                serve_log.error(str(problem))
+            serve_log.error("%d problem(s) found, listed above; every page shows them until they are fixed.", len(context.problems))
+            context.failed = True
+            return env
         for problem in context.problems:
             log.error(str(problem))
         raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
@@ -60,6 +85,11 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
 @event_priority(-100)  # after the downloads hook: its cache use counts too
 def on_post_build(config: MkDocsConfig) -> None:
     context_for(config).finish_build()
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    context = context_for(config)
+    return problem_page(context.problems) if context.failed else output_content
 
 
 def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types

@@ -24,7 +24,7 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 
 def on_post_build(config: MkDocsConfig) -> None:
     context = context_for(config)
-    if not context.data.readable:
+    if not context.data.readable or context.failed:
         return
     charts = context.renderer.rendered_charts()
     files = context.download_files(charts)

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefing import pdf as briefing_pdf
-from briefing.publish import default_epoch
+from briefing.project import Project
 
 # One synthetic chapter, in the markup the site's templates produce (briefing/templates/figure.html).
 CHAPTER = Environment(autoescape=True, undefined=StrictUndefined).from_string("""\
@@ -107,7 +107,7 @@ def main() -> int:
     parser.add_argument("--untagged", action="store_true", help="synthetic PDF without structure tags, to see their cost")
     parser.add_argument("--keep", type=Path, help="copy the two PDFs into this folder, to look at them")
     args = parser.parse_args()
-    os.environ.setdefault("SOURCE_DATE_EPOCH", default_epoch(ROOT))
+    os.environ.setdefault("SOURCE_DATE_EPOCH", Project.load(ROOT).updated_epoch())
     created = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)

@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,13 +96,23 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site as ``make build`` publishes it (HTML, downloads, PDF), built once per session."""
+def published_site() -> Iterator[Path]:
+    """The real site as ``make build`` publishes it (HTML, downloads, PDF), built once per session.
+
+    It is published into a folder any user can pass through (like /var/www), not
+    pytest's private temp folder, so that nginx workers running as ``nobody`` read
+    the site with the permissions the build gave it, and nothing else.
+    """
     from briefing.publish import publish
 
-    site = tmp_path_factory.mktemp("published") / "site"
-    assert publish(ROOT, site) == 0
-    return site
+    parent = Path(tempfile.mkdtemp(prefix="briefing-published-"))
+    parent.chmod(0o755)
+    site = parent / "site"
+    try:
+        assert publish(ROOT, site) == 0
+        yield site
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
 
 
 def line_of(text: str, needle: str, occurrence: int = 1) -> int:

@@ -5,21 +5,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from bs4 import BeautifulSoup
 
 from briefing.data import load_briefing
+from briefing.navigation import built_file, read_mkdocs_config
 from briefing.render import Renderer
-from tests.conftest import DATA_FILE, ROOT, line_of, run_build
+from tests.conftest import DATA_FILE, ROOT, line_of, nav_pages, run_build
 
-NAV_PAGES = [
-    "index.md", "visit.md", "outcomes.md", "trade.md", "energy.md", "nuclear.md", "military.md",
-    "diplomacy.md", "key-figures.md", "timeline.md", "people.md", "glossary.md", "sources.md", "about.md",
-]
+NAV_PAGES = nav_pages()
 
 
 def html_path(site: Path, src: str) -> Path:
-    return site / ("index.html" if src == "index.md" else src.removesuffix(".md") + "/index.html")
+    return site / built_file(src)
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -36,7 +33,7 @@ def test_real_site_builds_every_page(built_site: Path) -> None:
 
 
 def test_every_page_has_title_and_description(built_site: Path) -> None:
-    site_description = yaml.safe_load((ROOT / "mkdocs.yml").read_text().split("\nnav:")[0].replace("!ENV", ""))["site_description"]
+    site_description = read_mkdocs_config(ROOT / "mkdocs.yml")["site_description"]
     for src in NAV_PAGES:
         page = soup(html_path(built_site, src))
         assert page.title and page.title.string.strip(), src

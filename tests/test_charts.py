@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from briefing.charts import DERIVED_MARK, PALETTE, page_svg, render_chart
+from briefing.charts import DERIVED_MARK, KEY_DERIVED, KEY_GOAL, KEY_STATED, PALETTE, page_svg, render_chart
 from briefing.data import load_briefing
 from briefing.downloads import chart_path
 from briefing.formatting import format_quantity
@@ -61,15 +61,14 @@ def value_texts(svg) -> dict[int, str]:
 
 
 def bar_lengths(svg) -> list[float]:
-    """The lengths of the bars drawn in the plot, top to bottom (patches outside <defs>)."""
-    bars = []
-    for path in svg.select("g[id*='-patch_'] > path"):
-        classes = path.get("class", [])
-        if not {"chart-stated-fill", "chart-stated-stroke"} & set(classes) or path.find_parent("defs"):
-            continue
-        x0, y0, x1, _ = (float(number) for number in BAR_PATH.match(path["d"]).groups())
-        bars.append((y0, x1 - x0))
-    return [length for _, length in sorted(bars)]
+    """The lengths of the bars drawn in the plot, top to bottom."""
+    bars = {}
+    for group in svg.select("g[id]"):
+        match = re.fullmatch(r"chart-.+-bar-(\d+)", group["id"])
+        if match:
+            x0, _, x1, _ = (float(number) for number in BAR_PATH.match(group.select_one("path")["d"]).groups())
+            bars[int(match.group(1))] = x1 - x0
+    return [bars[row] for row in sorted(bars)]
 
 
 # -- the data ---------------------------------------------------------------
@@ -96,7 +95,7 @@ def test_two_renders_are_byte_identical(data) -> None:
     again = load_briefing(DATA_FILE, "data/briefing.yml")
     for chart_id in data.charts:
         first, second = render_chart(data, chart_id), render_chart(again, chart_id)
-        assert first.inline_svg == second.inline_svg
+        assert first.inline_svgs == second.inline_svgs
         assert first.svg == second.svg
         assert first.png == second.png
         assert first.csv == second.csv
@@ -116,38 +115,47 @@ def test_standalone_files_carry_title_and_no_timestamp(data) -> None:
 def test_page_svg_is_scalable_accessible_and_self_contained(data) -> None:
     for chart_id, chart in data.charts.items():
         rendered = render_chart(data, chart_id)
-        root = etree.fromstring(rendered.inline_svg)
-        assert root.get("width") is None and root.get("height") is None, "no fixed size: CSS sets the width"
-        assert root.get("viewBox")
-        assert root.get("role") == "img"
-        ids = {element.get("id") for element in root.iter() if element.get("id")}
-        for labelled_by in root.get("aria-labelledby").split():
-            assert labelled_by in ids
-        assert root.find(f"{SVG}title").text == chart.title
-        assert all(identifier.startswith(f"chart-{chart_id}-") for identifier in ids)
-        for element in root.iter():
-            for value in element.attrib.values():
-                for reference in re.findall(r"url\(#([^)]+)\)", value):
-                    assert reference in ids
-        assert root.find(f".//{SVG}script") is None and root.find(f".//{SVG}style") is None
-        assert "\n" not in rendered.inline_svg, "one line: a blank line would end Markdown's HTML block"
-        texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
-        for point in rendered.points:
-            assert point.short_text in texts, "text must stay <text> (svg.fonttype: none)"
+        assert set(rendered.inline_svgs) == {"narrow", "wide"}
+        for layout, inline_svg in rendered.inline_svgs.items():
+            check_page_svg(inline_svg, f"chart-{chart_id}-{layout}-", chart.title, rendered.points)
+
+
+def check_page_svg(inline_svg: str, prefix: str, title: str, points) -> None:
+    """One drawing for a page: scalable, labelled, ids prefixed, self-contained, one line, text as <text>."""
+    root = etree.fromstring(inline_svg)
+    assert root.get("width") is None and root.get("height") is None, "no fixed size: CSS sets the width"
+    assert root.get("viewBox")
+    assert root.get("role") == "img"
+    ids = {element.get("id") for element in root.iter() if element.get("id")}
+    for labelled_by in root.get("aria-labelledby").split():
+        assert labelled_by in ids
+    assert root.find(f"{SVG}title").text == title
+    assert all(identifier.startswith(prefix) for identifier in ids)
+    for element in root.iter():
+        for value in element.attrib.values():
+            for reference in re.findall(r"url\(#([^)]+)\)", value):
+                assert reference in ids
+    assert root.find(f".//{SVG}script") is None and root.find(f".//{SVG}style") is None
+    assert [element.tag for element in root.iter() if element.get("style") is not None] == [], "no style=\"\": the CSP has no 'unsafe-inline'"
+    assert "\n" not in inline_svg, "one line: a blank line would end Markdown's HTML block"
+    texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
+    for point in points:
+        assert point.value_text in texts, "text must stay <text> (svg.fonttype: none)"
 
 
 def test_derived_values_are_marked_in_label_and_drawing(data) -> None:
     has_derived = False
     for chart_id, chart in data.charts.items():
         rendered = render_chart(data, chart_id)
-        root = etree.fromstring(rendered.inline_svg)
-        texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
-        for point in rendered.points:
-            derived = point.figure_id in data.derived
-            has_derived |= derived
-            assert any(text.startswith(point.label) and text.endswith(DERIVED_MARK) for text in texts) == derived, point.figure_id
-        if chart.kind is ChartKind.bar and any(point.derived for point in rendered.points):
-            assert "url(#chart-" + chart_id + "-h" in rendered.inline_svg, "derived bars are hatched"
+        for layout, inline_svg in rendered.inline_svgs.items():
+            root = etree.fromstring(inline_svg)
+            texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
+            for point in rendered.points:
+                derived = point.figure_id in data.derived
+                has_derived |= derived
+                assert any(text.startswith(point.label) and text.endswith(DERIVED_MARK) for text in texts) == derived, point.figure_id
+            if chart.kind is ChartKind.bar and any(point.derived for point in rendered.points):
+                assert f"url(#chart-{chart_id}-{layout}-h" in inline_svg, "derived bars are hatched"
     assert has_derived
 
 
@@ -155,11 +163,15 @@ def test_every_palette_class_has_a_colour_rule_for_both_schemes(data) -> None:
     css = (ROOT / "docs" / "assets" / "briefing.css").read_text(encoding="utf-8")
     used: set[str] = set()
     for chart_id in data.charts:
-        used |= set(re.findall(r"chart-(?:%s)-(?:fill|stroke)" % "|".join(PALETTE.values()), render_chart(data, chart_id).inline_svg))
+        for inline_svg in render_chart(data, chart_id).inline_svgs.values():
+            used |= set(re.findall(rf"chart-(?:{'|'.join(PALETTE.values())})-(?:fill|stroke)", inline_svg))
     assert used
+    slate = re.search(r'\[data-md-color-scheme="slate"\] \.md-typeset \.chart \{([^}]*)\}', css)
+    assert slate, "the dark scheme sets the chart colours"
     for name in used:
-        assert re.search(rf"\.{name}\s*\{{[^}}]*!important", css), name
-    assert '[data-md-color-scheme="slate"]' in css
+        role = name.split("-")[1]
+        assert re.search(rf"\.{name}\s*\{{[^}}]*var\(--chart-{role}\)", css), name
+        assert f"--chart-{role}:" in slate.group(1), role
 
 
 def test_page_svg_prefixes_ids_of_any_svg() -> None:
@@ -168,10 +180,11 @@ def test_page_svg_prefixes_ids_of_any_svg() -> None:
         b'<defs><style>*{stroke:red}</style><clipPath id="p1"><rect width="1" height="1"/></clipPath></defs>'
         b'<g id="g1"><path clip-path="url(#p1)" style="fill: #3949ab"/><use xlink:href="#g1"/></g></svg>'
     )
-    root = etree.fromstring(page_svg(sample, "x", "T", "D"))
+    root = etree.fromstring(page_svg(sample, "chart-x-", "T", "D"))
     path = root.find(f".//{SVG}path")
     assert path.get("clip-path") == "url(#chart-x-p1)"
     assert path.get("class") == "chart-stated-fill"
+    assert path.get("fill") == "#3949ab" and path.get("style") is None
     assert root.find(f".//{SVG}use").get("{http://www.w3.org/1999/xlink}href") == "#chart-x-g1"
     assert root.find(f".//{SVG}style") is None
 
@@ -185,18 +198,25 @@ def test_every_chart_is_on_a_page_with_the_data_values(built_site: Path, data) -
         _, soup = placed[chart_id]
         figure = figure_of(soup, chart_id)
         svg = figure.select_one("svg.chart__svg")
-        expected = [format_quantity(data.quantity(figure_id), "short", locale) for figure_id in chart.series]
+        expected = []
+        for figure_id in chart.series:
+            quantity = data.quantity(figure_id)
+            short = format_quantity(quantity, "short", locale)
+            expected.append(f"{quantity.qualifier} {short}" if quantity.qualifier else short)
         drawn = value_texts(svg)
-        assert [drawn[row] for row in range(len(chart.series))] == expected
+        assert [drawn[row] for row in range(len(chart.series))] == expected, "values keep their qualifier: 'nearly US$33.7bn'"
         if chart.kind is ChartKind.bar:
             lengths = bar_lengths(svg)
             values = [data.value_of(figure_id) for figure_id in chart.series]
             assert len(lengths) == len(values)
-            for length, value in zip(lengths, values):
+            for length, value in zip(lengths, values, strict=True):
                 assert length / lengths[-1] == pytest.approx(value / values[-1], rel=1e-4)
         table_rows = figure.select("details.chart__data tbody tr")
         assert [row["data-figure"] for row in table_rows] == chart.series
-        for row, figure_id in zip(table_rows, chart.series):
+        badges = [(badge.get_text() if (badge := row.select_one("th .fig__badge")) else "") for row in table_rows]
+        expected_badges = ["derived" if figure_id in data.derived else "goal" if data.figures[figure_id].goal else "" for figure_id in chart.series]
+        assert badges == expected_badges
+        for row, figure_id in zip(table_rows, chart.series, strict=True):
             assert row.select_one("td.num").get_text() == format_quantity(data.quantity(figure_id), "long", locale)
 
 
@@ -305,3 +325,141 @@ def test_negative_bars_are_refused(tmp_path: Path) -> None:
     messages = [str(problem) for problem in loaded.problems]
     assert any(f"data/briefing.yml:{line_of(text, 'series: [trade.target_gap_2022]')}:" in message and "negative values" in message for message in messages), messages
     assert "gap" not in loaded.charts
+
+
+# -- labels are text, failures are located problems -----------------------------
+def svg_texts(inline_svg: str) -> list[str]:
+    return ["".join(element.itertext()) for element in etree.fromstring(inline_svg).iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize(
+    "axis_label",
+    ["Turnover in US$, not US$ m", r"$\undefinedcmd$ and $x^2$", "50% of $5 {braces} _under_ \\n"],
+)
+def test_dollar_signs_in_labels_are_drawn_as_typed(tmp_path: Path, axis_label: str) -> None:
+    quoted = axis_label.replace("\\", "\\\\").replace('"', '\\"')
+    text = REAL.replace("    axis_label: Trade turnover, US$ billion\n", f'    axis_label: "{quoted}"\n', 1)
+    text = text.replace("    labels: [Turnover, Goal]\n", "    labels: [Turnover in US$, Goal of $200]\n", 1)
+    loaded = load_data_variant(tmp_path, text)
+    assert list(loaded.problems) == []
+    rendered = render_chart(loaded, "trade-turnover-vs-goal")
+    for inline_svg in rendered.inline_svgs.values():
+        texts = svg_texts(inline_svg)
+        assert axis_label in texts, texts
+        assert "Turnover in US$, 2022" in texts and "Goal of $200, by 2024" in texts
+    assert axis_label.encode("utf-8").replace(b"&", b"&amp;") in rendered.svg or axis_label.encode() in rendered.svg
+
+
+def test_a_chart_that_cannot_be_drawn_is_a_located_problem(monkeypatch) -> None:
+    from briefing import charts
+    from briefing.problems import Problems
+    from briefing.render import Renderer
+
+    data = load_briefing(DATA_FILE, "data/briefing.yml")
+
+    def broken(*args, **kwargs):
+        raise ValueError("the drawing library failed\nwith a second line")
+
+    monkeypatch.setattr(charts, "_draw", broken)
+    charts._DRAWN.clear()
+    problems = Problems()
+    renderer = Renderer(data, problems)
+    renderer.begin_page("trade.md", "{{ chart('trade-jan-feb') }}\n")
+    markup = str(renderer.chart("trade-jan-feb"))
+    charts._DRAWN.clear()
+    line = line_of(REAL, "  trade-jan-feb:")
+    assert [str(problem) for problem in problems] == [
+        f"data/briefing.yml:{line}:3: chart 'trade-jan-feb' could not be drawn: ValueError: the drawing library failed"
+        " (its title, labels and axis_label are drawn as plain text; check them and the series' values)"
+    ]
+    assert "<svg" not in markup
+    assert "trade-jan-feb" not in renderer.rendered_charts()
+
+
+def test_a_bad_chart_fails_the_build_with_the_other_problems(project: Path) -> None:
+    """A real build: a chart whose drawing fails and a typo in a page are reported together, each at its line."""
+    charts_module = project / "briefing" / "charts.py"
+    source = charts_module.read_text(encoding="utf-8")
+    hook = "    figure = Figure(figsize=(width_in, height))\n"
+    assert hook in source
+    charts_module.write_text(source.replace(hook, hook + "    if 'BREAK' in heading + axis_label:\n        raise RuntimeError('planted failure')\n", 1), encoding="utf-8")
+    data_file = project / "data" / "briefing.yml"
+    data_text = data_file.read_text(encoding="utf-8").replace("    axis_label: Gas supplied, billion cubic metres\n", "    axis_label: BREAK\n", 1)
+    data_file.write_text(data_text, encoding="utf-8")
+    page = project / "docs" / "trade.md"
+    page_text = page.read_text(encoding="utf-8").replace("{{ figure('trade.turnover_2022') }}", "{{ figure('trade.turnover_2o22') }}", 1)
+    page.write_text(page_text, encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode != 0
+    assert f"data/briefing.yml:{line_of(data_text, '  pipeline-gas:')}:3: chart 'pipeline-gas' could not be drawn: RuntimeError: planted failure" in result.output
+    assert re.search(rf"docs/trade\.md:{line_of(page_text, 'trade.turnover_2o22')}:\d+: unknown figure", result.output), result.output
+    assert "Traceback" not in result.output
+    assert not (result.site / "index.html").exists()
+
+
+# -- what a reader sees without the page -----------------------------------------
+def test_goals_are_outlined_and_derived_values_hatched_never_filled_like_measured_ones(data) -> None:
+    goals = [figure_id for figure_id, figure in data.figures.items() if figure.goal]
+    assert goals, "the real data has a goal"
+    for chart_id, chart in data.charts.items():
+        if chart.kind is not ChartKind.bar:
+            continue
+        rendered = render_chart(data, chart_id)
+        for inline_svg in rendered.inline_svgs.values():
+            root = etree.fromstring(inline_svg)
+            for row, point in enumerate(rendered.points):
+                bar = root.find(f".//{SVG}g[@id='chart-{chart_id}-{'narrow' if inline_svg is rendered.inline_svgs['narrow'] else 'wide'}-bar-{row}']/{SVG}path")
+                fill, dashes = bar.get("fill"), bar.get("stroke-dasharray")
+                if point.goal:
+                    assert (fill, point.figure_id in goals) == ("none", True) and dashes, "a goal is a dashed outline"
+                elif point.derived:
+                    assert fill.startswith("url(#") and not dashes, "a derived value is hatched"
+                else:
+                    assert fill == bar.get("stroke", fill) and not fill.startswith("url") and not dashes, "a measured value is filled"
+            texts = svg_texts(inline_svg)
+            kinds = {"goal" if point.goal else "derived" if point.derived else "stated" for point in rendered.points}
+            if kinds != {"stated"}:
+                for kind, key in (("stated", KEY_STATED), ("goal", KEY_GOAL), ("derived", KEY_DERIVED)):
+                    assert (key in texts) == (kind in kinds), (chart_id, key)
+
+
+def test_values_keep_the_qualifier_of_the_source_or_the_briefing(data) -> None:
+    qualified = 0
+    for chart_id in data.charts:
+        rendered = render_chart(data, chart_id)
+        for point in rendered.points:
+            entry = data.figures.get(point.figure_id) or data.derived[point.figure_id]
+            if entry.qualifier:
+                qualified += 1
+                assert point.value_text.startswith(entry.qualifier + " ")
+                for inline_svg in rendered.inline_svgs.values():
+                    assert point.value_text in svg_texts(inline_svg)
+                assert f"{point.shown_label}: {entry.qualifier} " in rendered.description
+    assert qualified >= 3, "nearly US$33.7bn, about US$26.7bn, about 10.3 bcm"
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[index:index + 2], 16) / 255 for index in (1, 3, 5)]
+        linear = [value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4 for value in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_downloaded_charts_have_contrast_on_white_and_no_style_attributes(data) -> None:
+    for chart_id in data.charts:
+        root = etree.fromstring(render_chart(data, chart_id).svg)
+        colours: dict[str, set[str]] = {"text": set(), "mark": set()}
+        for element in root.iter():
+            assert element.get("style") is None and element.tag != f"{SVG}style", "no CSS: a CSP without 'unsafe-inline' shows it as drawn"
+            for name in ("fill", "stroke"):
+                colour = (element.get(name) or "").lower()
+                if re.fullmatch(r"#[0-9a-f]{6}", colour) and colour != "#ffffff":
+                    colours["text" if element.tag == f"{SVG}text" else "mark"].add(colour)
+        assert colours["text"] and colours["mark"]
+        for colour in colours["text"]:
+            assert contrast(colour, "#ffffff") >= 4.5, (chart_id, colour)
+        for colour in colours["mark"]:
+            assert contrast(colour, "#ffffff") >= 3, (chart_id, colour)

@@ -23,7 +23,8 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from briefing import pdf as briefing_pdf
-from briefing.publish import default_epoch, publish
+from briefing.project import Project
+from briefing.publish import publish
 from tests.conftest import ROOT, nav_pages, page_path
 
 pytestmark = pytest.mark.slow
@@ -232,7 +233,7 @@ def test_metadata(reader: PdfReader) -> None:
     from briefing.data import load_briefing
 
     meta = load_briefing(ROOT / "data" / "briefing.yml").meta
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or default_epoch(ROOT))
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or Project.load(ROOT).updated_epoch())
     info = reader.metadata
     assert info.title == meta.title
     assert info.author == meta.author
@@ -288,7 +289,7 @@ def test_every_character_is_in_the_bundled_fonts(built_pages: list[BuiltPage]) -
 def test_cli_regenerates_the_same_bytes(site: Path, pdf_bytes: bytes, tmp_path: Path) -> None:
     """``python -m briefing.pdf --site DIR`` on a built site gives the PDF the build gave."""
     output = tmp_path / "again.pdf"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or default_epoch(ROOT)}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or Project.load(ROOT).updated_epoch()}
     completed = subprocess.run(
         [sys.executable, "-m", "briefing.pdf", "--site", str(site), "--project", str(ROOT), "--output", str(output)],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from briefing.hosting import HEADERS_FILE, NGINX_CONF, gzip_bytes
@@ -19,8 +21,8 @@ def digest_tree(root: Path) -> dict[str, str]:
     }
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path, published_site: Path, monkeypatch) -> None:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+def test_two_builds_are_byte_identical(tmp_path: Path, published_site: Path) -> None:
+    """Whatever SOURCE_DATE_EPOCH the environment sets (or none), two builds give the same bytes."""
     second = tmp_path / "again" / "site"
     assert publish(ROOT, second) == 0
     first_files, second_files = digest_tree(published_site), digest_tree(second)
@@ -42,8 +44,34 @@ def test_failed_build_leaves_the_last_good_site_untouched(project: Path) -> None
     assert sorted(path.name for path in project.iterdir() if path.name.startswith(".site")) == []
 
 
+def test_publish_leaves_the_environment_as_it_found_it(project: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert publish(project, project / "site", steps=[]) == 0
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
 def test_precompressed_copies_match_their_originals(published_site: Path) -> None:
     index = published_site / "index.html"
     compressed = published_site / "index.html.gz"
     assert gzip.decompress(compressed.read_bytes()) == index.read_bytes()
     assert gzip_bytes(b"same") == gzip_bytes(b"same")
+
+
+def test_published_site_is_world_readable(published_site: Path) -> None:
+    """Directories 0755 and files 0644, the site folder included (mkdtemp makes it 0700), whatever the umask."""
+    modes = {path.relative_to(published_site).as_posix() or ".": stat.S_IMODE(path.stat().st_mode) for path in [published_site, *published_site.rglob("*")]}
+    wrong = {path: oct(mode) for path, mode in modes.items() if mode != (0o755 if (published_site / path).is_dir() else 0o644)}
+    assert wrong == {}
+    assert len(modes) > 50
+
+
+def test_publish_under_a_private_umask_still_gives_readable_files(project: Path) -> None:
+    site = project / "site"
+    previous = os.umask(0o077)
+    try:
+        assert publish(project, site, steps=[]) == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755
+    assert {stat.S_IMODE(path.stat().st_mode) for path in site.rglob("*") if path.is_file()} == {0o644}
+    assert {stat.S_IMODE(path.stat().st_mode) for path in site.rglob("*") if path.is_dir()} == {0o755}

@@ -25,6 +25,7 @@ Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -43,7 +44,7 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 
 CACHE_DIR_VARIABLE = "BRIEFING_CACHE_DIR"
 CACHE_SWITCH_VARIABLE = "BRIEFING_CACHE"
-SECRET_FILE_VARIABLE = "BRIEFING_CACHE_SECRET_FILE"
+SECRET_FILE_VARIABLE = "BRIEFING_CACHE_SECRET_FILE"  # noqa: S105 - the name of a variable, not a secret
 DEFAULT_CACHE_DIR = ".cache/briefing"
 MAGIC = b"briefing-cache 2\n"
 TAG_SIZE = 32
@@ -126,10 +127,8 @@ def load_secret(path: Path) -> bytes:
         os.fchmod(handle, 0o600)
         with os.fdopen(handle, "wb") as stream:
             stream.write(secrets.token_bytes(32))
-        try:
-            os.link(temporary, path)  # first writer wins: two builds at once agree on one secret
-        except FileExistsError:
-            pass
+        with contextlib.suppress(FileExistsError):  # first writer wins: two builds at once agree on one secret
+            os.link(temporary, path)
     finally:
         os.unlink(temporary)
     secret = path.read_bytes()
@@ -178,10 +177,8 @@ class BuildCache:
         if parts is None:
             self.misses[kind] = self.misses.get(kind, 0) + 1
             return None
-        try:
+        with contextlib.suppress(OSError):
             os.utime(path)  # last use, for pruning
-        except OSError:
-            pass
         self.hits[kind] = self.hits.get(kind, 0) + 1
         return parts
 
@@ -219,7 +216,9 @@ class BuildCache:
             entries = [(entry.stat().st_mtime, entry) for entry in directory.iterdir() if entry.is_file()]
         except OSError:
             return 0
-        stale_partials = [entry for mtime, entry in entries if entry.name.startswith(".partial-") and mtime < time.time() - 3600]
+        stale_partials = [
+            entry for mtime, entry in entries if entry.name.startswith(".partial-") and mtime < time.time() - 3600
+        ]
         entries = [(mtime, entry) for mtime, entry in entries if not entry.name.startswith(".partial-")]
         entries.sort(key=lambda item: item[0], reverse=True)
         removed = 0
@@ -244,11 +243,11 @@ def _decode(raw: bytes, tag_key: bytes) -> dict[str, bytes] | None:
         return None
     header_end = body.find(b"\n", len(MAGIC))
     try:
-        header = json.loads(body[len(MAGIC):header_end])
+        header = json.loads(body[len(MAGIC) : header_end])
         parts: dict[str, bytes] = {}
         offset = header_end + 1
         for item in header:
-            parts[str(item["name"])] = body[offset:offset + int(item["size"])]
+            parts[str(item["name"])] = body[offset : offset + int(item["size"])]
             offset += int(item["size"])
     except (ValueError, TypeError, KeyError):
         return None

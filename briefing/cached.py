@@ -20,6 +20,7 @@ import hashlib
 import json
 import pickle
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefing import formatting
@@ -70,45 +71,52 @@ def load_data(path: Path, display_path: str, cache: BuildCache | None) -> tuple[
     return data, digest(key, inputs)
 
 
-_FORMATTING_KEY = ""
-_loaded_formatting: frozenset[str] = frozenset()
+@dataclass(frozen=True)
+class FormattingMemo:
+    """Where a build's formatted texts are stored, and which it found there."""
+
+    key: str
+    loaded: frozenset[str]
 
 
-def load_formatting_memo(cache: BuildCache | None) -> None:
+def load_formatting_memo(cache: BuildCache | None) -> FormattingMemo | None:
     """Give :mod:`briefing.formatting` the texts earlier builds made; start recording this build's."""
-    global _FORMATTING_KEY, _loaded_formatting
     formatting.MEMO_USED.clear()
     if cache is None:
-        return
-    _FORMATTING_KEY = digest(CODE_DIGEST, installed_versions())
-    stored = cache.get(FORMATTING_KIND, _FORMATTING_KEY)
-    if stored is None:
-        _loaded_formatting = frozenset()
-        return
-    try:
-        texts = json.loads(stored["texts"])
-    except (KeyError, ValueError):
+        return None
+    key = digest(CODE_DIGEST, installed_versions())
+    stored = cache.get(FORMATTING_KIND, key)
+    texts: object = {}
+    if stored is not None:
+        try:
+            texts = json.loads(stored["texts"])
+        except (KeyError, ValueError):
+            texts = {}
+    if not isinstance(texts, dict):
         texts = {}
-    if isinstance(texts, dict):
-        formatting.MEMO.update({str(key): str(text) for key, text in texts.items()})
-        _loaded_formatting = frozenset(texts)
+    formatting.MEMO.update({str(name): str(text) for name, text in texts.items()})
+    return FormattingMemo(key, frozenset(str(name) for name in texts))
 
 
-def save_formatting_memo(cache: BuildCache) -> None:
+def save_formatting_memo(cache: BuildCache, memo: FormattingMemo | None) -> None:
     """Store the texts this build used, if they are not exactly the ones it found."""
     used = formatting.MEMO_USED
-    if not _FORMATTING_KEY or used == _loaded_formatting or not used:
+    if memo is None or not used or used == memo.loaded:
         return
-    texts = {key: formatting.MEMO[key] for key in sorted(used) if key in formatting.MEMO}
-    cache.put(FORMATTING_KIND, _FORMATTING_KEY, {"texts": json.dumps(texts, ensure_ascii=False).encode("utf-8")})
+    texts = {name: formatting.MEMO[name] for name in sorted(used) if name in formatting.MEMO}
+    cache.put(FORMATTING_KIND, memo.key, {"texts": json.dumps(texts, ensure_ascii=False).encode("utf-8")})
 
 
-def cached_download_files(data: BriefingData, data_identity: str | None, charts: Mapping[str, RenderedChart],
-                          cache: BuildCache | None) -> dict[str, bytes]:
+def cached_download_files(
+    data: BriefingData, data_identity: str | None, charts: Mapping[str, RenderedChart], cache: BuildCache | None
+) -> dict[str, bytes]:
     """:func:`briefing.downloads.download_files`, from the build cache when the data and charts are unchanged."""
     if cache is None or data_identity is None:
         return download_files(data, charts)
-    chart_digests = [digest(chart_id, chart.svg, chart.png, chart.csv, *chart.inline_svgs.values()) for chart_id, chart in sorted(charts.items())]
+    chart_digests = [
+        digest(chart_id, chart.svg, chart.png, chart.csv, *chart.inline_svgs.values())
+        for chart_id, chart in sorted(charts.items())
+    ]
     key = digest(CODE_DIGEST, installed_versions(), data_identity, *chart_digests)
     stored = cache.get(DOWNLOADS_KIND, key)
     if stored is not None:

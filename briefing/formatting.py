@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, ParamSpec
 
 from babel import Locale
 from babel.dates import format_date
@@ -24,16 +24,17 @@ from babel.numbers import format_decimal, get_currency_symbol
 
 from briefing.model import Scale, Unit
 
+P = ParamSpec("P")
 # Texts by call ("format_day(datetime.date(2023, 3, 20), 'day', 'en_GB')"), and the calls this build made.
 MEMO: dict[str, str] = {}
 MEMO_USED: set[str] = set()
 
 
-def _remembered(function: Callable[..., str]) -> Callable[..., str]:
+def _remembered(function: Callable[P, str]) -> Callable[P, str]:
     """``function`` with its results kept in :data:`MEMO`, keyed by its name and the repr of its arguments."""
 
     @functools.wraps(function)
-    def remembering(*args: object, **kwargs: object) -> str:
+    def remembering(*args: P.args, **kwargs: P.kwargs) -> str:
         key = f"{function.__name__}{args!r}{sorted(kwargs.items())!r}"
         text = MEMO.get(key)
         if text is None:

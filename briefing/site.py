@@ -20,10 +20,17 @@ import yaml
 from jinja2 import Environment
 
 from briefing.buildcache import DEFAULT_KEEP, BuildCache
-from briefing.cached import DATA_KIND, DOWNLOADS_KIND, FORMATTING_KIND, cached_download_files, load_data, load_formatting_memo, save_formatting_memo
+from briefing.cached import (
+    DATA_KIND,
+    DOWNLOADS_KIND,
+    FORMATTING_KIND,
+    cached_download_files,
+    load_data,
+    load_formatting_memo,
+    save_formatting_memo,
+)
 from briefing.charts import CACHE_KIND as CHART_KIND
 from briefing.charts import RenderedChart
-from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
@@ -87,7 +94,7 @@ class BuildContext:
         self.project = project
         self.cache: BuildCache | None = BuildCache.for_project(project.root)
         self.data, self.data_identity = load_data(project.data_file, project.data_display_path, self.cache)
-        load_formatting_memo(self.cache)
+        self._formatting = load_formatting_memo(self.cache)
         self.problems: Problems = self.data.problems
         self.problems.extend(project.problems)
         self.renderer = Renderer(self.data, self.problems, project.docs_prefix, project.use_directory_urls, cache=self.cache)
@@ -230,7 +237,7 @@ class BuildContext:
         """Log what the build cache saved; prune the kinds this build added entries to."""
         if self.cache is None:
             return
-        save_formatting_memo(self.cache)
+        save_formatting_memo(self.cache, self._formatting)
         log.info("briefing: build cache %s: %s", self.cache.root,
                  ", ".join(f"{kind} {self.cache.hits.get(kind, 0)} hit(s) {self.cache.misses.get(kind, 0)} miss(es)"
                            for kind in sorted(set(self.cache.hits) | set(self.cache.misses))) or "unused")

@@ -61,7 +61,10 @@ def snapshot(site: Path) -> dict[str, FileState]:
         for name in names:
             path = Path(directory, name)
             info = path.stat()
-            files[path.relative_to(site).as_posix()] = (hashlib.sha256(path.read_bytes()).hexdigest(), stat.S_IMODE(info.st_mode))
+            files[path.relative_to(site).as_posix()] = (
+                hashlib.sha256(path.read_bytes()).hexdigest(),
+                stat.S_IMODE(info.st_mode),
+            )
     return files
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import marshal
 import sys
+from collections.abc import Callable
 from types import CodeType
 from typing import Any
 
@@ -47,6 +48,11 @@ def _name(value: Any) -> str:
     return repr(value)
 
 
+def _pass_arg(function: Any) -> str:
+    """What Jinja passes a filter or test besides its arguments (context, environment...): decided at compile time."""
+    return str(_PassArg.from_obj(function))
+
+
 def environment_signature(environment: Environment) -> str:
     """Everything besides the source that the code Jinja compiles depends on, as one digest."""
     parts: list[str] = [
@@ -54,23 +60,34 @@ def environment_signature(environment: Environment) -> str:
         sys.version,
         type(environment).__qualname__,
         _name(environment.code_generator_class),
-        repr((
-            environment.block_start_string, environment.block_end_string,
-            environment.variable_start_string, environment.variable_end_string,
-            environment.comment_start_string, environment.comment_end_string,
-            environment.line_statement_prefix, environment.line_comment_prefix,
-            environment.trim_blocks, environment.lstrip_blocks, environment.newline_sequence,
-            environment.keep_trailing_newline, environment.optimized, environment.is_async,
-            environment.sandboxed, sorted(getattr(environment, "intercepted_binops", ())),
-            sorted(getattr(environment, "intercepted_unops", ())),
-        )),
+        repr(
+            (
+                environment.block_start_string,
+                environment.block_end_string,
+                environment.variable_start_string,
+                environment.variable_end_string,
+                environment.comment_start_string,
+                environment.comment_end_string,
+                environment.line_statement_prefix,
+                environment.line_comment_prefix,
+                environment.trim_blocks,
+                environment.lstrip_blocks,
+                environment.newline_sequence,
+                environment.keep_trailing_newline,
+                environment.optimized,
+                environment.is_async,
+                environment.sandboxed,
+                sorted(getattr(environment, "intercepted_binops", ())),
+                sorted(getattr(environment, "intercepted_unops", ())),
+            )
+        ),
         _name(environment.autoescape),
         _name(environment.finalize),
         _name(environment.undefined),
         _name(environment.concat),
         repr(sorted(f"{name}:{_name(type(extension))}" for name, extension in environment.extensions.items())),
-        repr(sorted((name, str(_PassArg.from_obj(function))) for name, function in environment.filters.items())),
-        repr(sorted((name, str(_PassArg.from_obj(function))) for name, function in environment.tests.items())),
+        repr(sorted((name, _pass_arg(function)) for name, function in environment.filters.items())),
+        repr(sorted((name, _pass_arg(function)) for name, function in environment.tests.items())),
     ]
     return digest(*parts)
 
@@ -112,11 +129,12 @@ def cache_page_compiles(environment: Environment, cache: BuildCache) -> None:
     """
     if getattr(environment, "_briefing_compile_cache", None) is cache:
         return
-    original = getattr(environment, "_briefing_original_compile", environment.compile)
+    original: Callable[..., Any] = getattr(environment, "_briefing_original_compile", environment.compile)
     signature = environment_signature(environment)
 
-    def compile(source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,  # noqa: A001
-                defer_init: bool = False) -> Any:
+    def compile(
+        source: Any, name: str | None = None, filename: str | None = None, raw: bool = False, defer_init: bool = False
+    ) -> Any:
         if raw or defer_init or name is not None or filename is not None or not isinstance(source, str):
             return original(source, name, filename, raw, defer_init)
         key = digest(signature, source)
@@ -126,7 +144,7 @@ def cache_page_compiles(environment: Environment, cache: BuildCache) -> None:
         parts = cache.get(PAGE_KIND, key)
         if parts is not None:
             try:
-                code = marshal.loads(parts["code"])
+                code = marshal.loads(parts["code"])  # noqa: S302 - an entry this user's builds wrote (HMAC-checked)
             except (ValueError, EOFError, TypeError):
                 code = None
         if not isinstance(code, CodeType):

@@ -16,9 +16,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -99,7 +101,7 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: AN
     return context
 
 
-def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201 - MkDocs' LiveReloadServer and builder
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
     if not poll_faster(server):
         log.info("briefing: could not shorten the file polling interval of this MkDocs; edits are noticed as usual")
     return server

@@ -62,6 +62,8 @@ def child_environment(**extra: str) -> dict[str, str]:
     """
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     return {**env, "NO_MKDOCS_2_WARNING": "1", **extra}
+
+
 FIGURES = 40
 
 
@@ -86,15 +88,27 @@ def synthetic_data(figure_count: int) -> tuple[dict, str]:
         }
     data = {
         "meta": {
-            "title": "Synthetic briefing", "subtitle": "Benchmark", "version": "1.0.0",
-            "as_of": "2023-03-22", "updated": "2026-11-27", "publisher": "Bench", "author": "Bench",
-            "licence": "CC BY 4.0", "licence_url": "https://creativecommons.org/licenses/by/4.0/",
-            "locale": "en_GB", "site_url": "https://example.org/",
+            "title": "Synthetic briefing",
+            "subtitle": "Benchmark",
+            "version": "1.0.0",
+            "as_of": "2023-03-22",
+            "updated": "2026-11-27",
+            "publisher": "Bench",
+            "author": "Bench",
+            "licence": "CC BY 4.0",
+            "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+            "locale": "en_GB",
+            "site_url": "https://example.org/",
         },
         "sources": {
             "synthetic-source": {
-                "title": "Synthetic source", "publisher": "Bench", "author": "Bench", "published": "2023-03",
-                "published_label": "March 2023", "text": "sources/synthetic.txt", "short": "Synthetic source",
+                "title": "Synthetic source",
+                "publisher": "Bench",
+                "author": "Bench",
+                "published": "2023-03",
+                "published_label": "March 2023",
+                "text": "sources/synthetic.txt",
+                "short": "Synthetic source",
             }
         },
         "figures": figures,
@@ -159,7 +173,9 @@ def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
     data, source_text = synthetic_data(FIGURES)
     (project / "data" / "sources").mkdir(parents=True)
     (project / "data" / "sources" / "synthetic.txt").write_text(source_text, encoding="utf-8")
-    (project / "data" / "briefing.yml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (project / "data" / "briefing.yml").write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     loaded = load_briefing(project / "data" / "briefing.yml")
     assert not loaded.problems, loaded.problems.report()
     renderer = Renderer(loaded, loaded.problems)
@@ -169,13 +185,16 @@ def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
         shutil.copy2(ROOT / "docs" / "assets" / "briefing.css", root / "docs" / "assets" / "briefing.css")
     (roots["naive"] / "data").mkdir()
     (roots["naive"] / "data" / "figures.yml").write_text(
-        yaml.safe_dump(naive_variables(renderer, figure_ids), sort_keys=False, allow_unicode=True), encoding="utf-8")
+        yaml.safe_dump(naive_variables(renderer, figure_ids), sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     renderer.begin_page("key-figures.md", "")
     for name in ("key-figures", "sources", "people", "timeline", "glossary"):
         # The same reference pages everywhere; plain and naive get the project's rendered markup.
         head = f"---\ntitle: {name}\ndescription: Generated reference page of the synthetic benchmark briefing.\nsummary: x\n---\n\n# {name}\n\n"
         macro = {"key-figures": "key_figures_table", "sources": "sources_list"}.get(name)
-        (project / "docs" / f"{name}.md").write_text(head + ("{{ " + macro + "() }}\n" if macro else ""), encoding="utf-8")
+        (project / "docs" / f"{name}.md").write_text(
+            head + ("{{ " + macro + "() }}\n" if macro else ""), encoding="utf-8"
+        )
         rendered = str(getattr(renderer, macro)()) + "\n" if macro else ""
         for variant in ("plain", "naive"):
             (roots[variant] / "docs" / f"{name}.md").write_text(head + rendered, encoding="utf-8")
@@ -183,7 +202,9 @@ def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
         name = f"page-{page:04d}.md"
         (project / "docs" / name).write_text(page_text(page, refs, figure_ids, None), encoding="utf-8")
         (roots["plain"] / "docs" / name).write_text(page_text(page, refs, figure_ids, renderer), encoding="utf-8")
-        (roots["naive"] / "docs" / name).write_text(page_text(page, refs, figure_ids, None, variables=True), encoding="utf-8")
+        (roots["naive"] / "docs" / name).write_text(
+            page_text(page, refs, figure_ids, None, variables=True), encoding="utf-8"
+        )
     config = read_mkdocs_config(ROOT / "mkdocs.yml")
     config.pop("nav", None)
     config.pop("watch", None)
@@ -191,7 +212,9 @@ def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
     config["validation"] = {"omitted_files": "ignore"}
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     plain = {
-        "site_name": "Synthetic briefing", "site_url": "https://example.org/", "strict": True,
+        "site_name": "Synthetic briefing",
+        "site_url": "https://example.org/",
+        "strict": True,
         "site_dir": str(workdir / f"site-plain-{pages}"),
         "theme": {"name": "material", "font": False, "features": config["theme"]["features"]},
         "extra_css": ["assets/briefing.css"],
@@ -199,8 +222,11 @@ def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
         "markdown_extensions": config["markdown_extensions"],
     }
     (roots["plain"] / "mkdocs.yml").write_text(yaml.safe_dump(plain, sort_keys=False), encoding="utf-8")
-    naive = {**plain, "site_dir": str(workdir / f"site-naive-{pages}"),
-             "plugins": ["search", {"macros": {"include_yaml": ["data/figures.yml"]}}]}
+    naive = {
+        **plain,
+        "site_dir": str(workdir / f"site-naive-{pages}"),
+        "plugins": ["search", {"macros": {"include_yaml": ["data/figures.yml"]}}],
+    }
     (roots["naive"] / "mkdocs.yml").write_text(yaml.safe_dump(naive, sort_keys=False), encoding="utf-8")
     return {variant: root / "mkdocs.yml" for variant, root in roots.items()}
 
@@ -216,13 +242,26 @@ def timed_build(config_file: Path, cache_dir: Path | None = None) -> tuple[float
         shutil.rmtree(cache_dir, ignore_errors=True)
         env["BRIEFING_CACHE_DIR"] = str(cache_dir)
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", CHILD, str(config_file)], cwd=config_file.parent, env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(config_file)],
+        cwd=config_file.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"build of {config_file} failed:\n{result.stdout}{result.stderr}")
     peak, cpu = result.stdout.strip().splitlines()[-1].split()
     return elapsed, float(cpu), int(peak) / 1024
+
+
+def build_variant(variant: str, configs: dict[str, Path], cold_cache: Path) -> tuple[float, float, float]:
+    """One timed build of a variant; "project cold" is the project with its build cache emptied first."""
+    if variant == "project cold":
+        return timed_build(configs["project"], cold_cache)
+    return timed_build(configs[variant])
 
 
 def compare(pages_list: list[int], refs: int, runs: int) -> list[dict[str, float]]:
@@ -232,21 +271,15 @@ def compare(pages_list: list[int], refs: int, runs: int) -> list[dict[str, float
         for pages in pages_list:
             configs = make_projects(Path(tmp), pages, refs)
             cold_cache = Path(tmp) / f"cold-cache-{pages}"
-
-            def build(variant: str) -> tuple[float, float, float]:
-                if variant == "project cold":
-                    return timed_build(configs["project"], cold_cache)
-                return timed_build(configs[variant])
-
             for variant in VARIANTS:
-                build(variant)  # warm-up: the OS's file cache, bytecode, and the project's build cache
+                build_variant(variant, configs, cold_cache)  # warm-up: the OS's file cache, bytecode, the build cache
             seconds: dict[str, list[float]] = {variant: [] for variant in TIMED}
             cpu: dict[str, list[float]] = {variant: [] for variant in TIMED}
             peaks: dict[str, list[float]] = {variant: [] for variant in TIMED}
             for run in range(runs):
-                order = TIMED[run % len(TIMED):] + TIMED[:run % len(TIMED)]  # who goes first rotates
+                order = TIMED[run % len(TIMED) :] + TIMED[: run % len(TIMED)]  # who goes first rotates
                 for variant in order:
-                    elapsed, cpu_seconds, peak = build(variant)
+                    elapsed, cpu_seconds, peak = build_variant(variant, configs, cold_cache)
                     seconds[variant].append(elapsed)
                     cpu[variant].append(cpu_seconds)
                     peaks[variant].append(peak)
@@ -254,8 +287,12 @@ def compare(pages_list: list[int], refs: int, runs: int) -> list[dict[str, float
             row.update({f"{variant} s": statistics.median(seconds[variant]) for variant in TIMED})
             row.update({f"{variant} cpu s": statistics.median(cpu[variant]) for variant in TIMED})
             for variant in ("project", "project cold", "naive"):
-                row[f"{variant}/plain"] = statistics.median(v / b for v, b in zip(seconds[variant], seconds["plain"]))
-                row[f"{variant}/plain cpu"] = statistics.median(v / b for v, b in zip(cpu[variant], cpu["plain"]))
+                row[f"{variant}/plain"] = statistics.median(
+                    v / b for v, b in zip(seconds[variant], seconds["plain"], strict=True)
+                )
+                row[f"{variant}/plain cpu"] = statistics.median(
+                    v / b for v, b in zip(cpu[variant], cpu["plain"], strict=True)
+                )
             row.update({f"{variant} MiB": max(peaks[variant]) for variant in TIMED})
             rows.append(row)
             print(f"  N={pages}: done", file=sys.stderr)
@@ -281,7 +318,10 @@ def edit_to_page_seconds(edits: int = 10) -> list[float]:
         env = child_environment(PYTHONPATH=str(project))
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
-            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         mount = urllib.parse.urlsplit(str(read_mkdocs_config(project / "mkdocs.yml").get("site_url") or "/")).path
         url = f"http://127.0.0.1:{port}{mount.rstrip('/')}/key-figures/"
@@ -298,7 +338,9 @@ def edit_to_page_seconds(edits: int = 10) -> list[float]:
             text = data_file.read_text(encoding="utf-8")
             original = "    label: Meetings between Putin and Xi\n"
             if original not in text:
-                raise RuntimeError(f"the edit's anchor {original.strip()!r} is gone from data/briefing.yml: update the benchmark")
+                raise RuntimeError(
+                    f"the edit's anchor {original.strip()!r} is gone from data/briefing.yml: update the benchmark"
+                )
             for edit in range(edits):
                 marker = f"Benchmark edit marker {edit}"
                 time.sleep(1.0)  # let the previous rebuild and the watcher settle
@@ -324,8 +366,13 @@ def publish_seconds(site: Path, cache: Path) -> float:
     """Seconds of one ``make build`` (``python -m briefing.publish``) into ``site`` with the build cache ``cache``."""
     env = child_environment()
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "briefing.publish", "--site", str(site), "--cache", str(cache)],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "briefing.publish", "--site", str(site), "--cache", str(cache)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -340,8 +387,13 @@ def real_briefing(runs: int = 5) -> dict[str, float]:
         figures["make build, warm, fastest s"] = min(warm)
         env = child_environment()
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "briefing.pdf", "--site", str(site)], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "briefing.pdf", "--site", str(site)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         figures["PDF alone s"] = time.perf_counter() - start
     edits = edit_to_page_seconds()
     figures[f"data edit -> rebuilt page in make serve, median of {len(edits)} s"] = statistics.median(edits)
@@ -385,8 +437,11 @@ def load_average() -> str:
 
 def synthetic(args: argparse.Namespace) -> list[dict[str, float]]:
     """The three-variant comparison, printed as a table."""
-    print(f"Synthetic briefings: M={args.refs} figure references per page, {args.runs} alternating runs "
-          "(plain, naive, project; rotating) after a warm-up. Ratios are medians of the per-run ratios.\n")
+    print(
+        f"Synthetic briefings: M={args.refs} figure references per page, {args.runs} alternating runs "
+        "(plain, naive, project, project with an empty cache; rotating) after a warm-up. "
+        "Ratios are medians of the per-run ratios.\n"
+    )
     rows = compare(args.pages, args.refs, args.runs)
     print(markdown_table(rows))
     return rows
@@ -395,16 +450,20 @@ def synthetic(args: argparse.Namespace) -> list[dict[str, float]]:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description="Benchmark the briefing build.")
-    parser.add_argument("--pages", nargs="+", type=int, default=[int(n) for n in os.environ.get("NS", "10 100 500").split()])
+    parser.add_argument(
+        "--pages", nargs="+", type=int, default=[int(n) for n in os.environ.get("NS", "10 100 500").split()]
+    )
     parser.add_argument("--refs", type=int, default=int(os.environ.get("M", "20")))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-real", action="store_true", help="only the synthetic comparison")
     parser.add_argument("--skip-synthetic", action="store_true", help="only the real briefing")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
-    print(f"{os.cpu_count()} CPU(s); load average before: {load_average()}. Other work on the machine moves the "
-          "seconds; the ratios come from the same alternating runs, and CPU seconds move less. Builds run in fresh "
-          "interpreters with Python's default bytecode caching.\n")
+    print(
+        f"{os.cpu_count()} CPU(s); load average before: {load_average()}. Other work on the machine moves the "
+        "seconds; the ratios come from the same alternating runs, and CPU seconds move less. Builds run in fresh "
+        "interpreters with Python's default bytecode caching.\n"
+    )
     results: dict[str, object] = {}
     if not args.skip_synthetic:
         results["synthetic"] = synthetic(args)

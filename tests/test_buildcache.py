@@ -277,3 +277,48 @@ def test_a_warm_build_formats_nothing_and_draws_nothing(tmp_path: Path, monkeypa
     build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "warm"), strict=True))
     assert dict(babel.localedata._cache) == {}
     assert digest_tree(tmp_path / "warm") == digest_tree(tmp_path / "cold")
+
+
+def test_a_step_is_replayed_with_the_same_bytes_and_runs_again_when_the_site_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing import fonts
+    from briefing.stepcache import CachedSteps
+    from tests.conftest import ROOT
+
+    def staged_site(name: str, text: str) -> Path:
+        site = tmp_path / name
+        (site / "assets" / "fonts").mkdir(parents=True)
+        font = sorted((ROOT / "docs" / "assets" / "fonts").glob("*.woff2"))[0]
+        shutil.copy(font, site / "assets" / "fonts" / font.name)
+        (site / "index.html").write_text(f"<p>{text}</p>", encoding="utf-8")
+        return site
+
+    calls: list[int] = []
+    original = fonts.subset_font
+    monkeypatch.setattr(fonts, "subset_font", lambda *args: calls.append(1) or original(*args))
+    cache = BuildCache(tmp_path / "cache", SECRET)
+    project = tmp_path / "project"
+    project.mkdir()
+    first, second, third = staged_site("first", "Ab"), staged_site("second", "Ab"), staged_site("third", "Abc€")
+    for site in (first, second, third):
+        CachedSteps(cache, project, site).run(fonts.subset_site_fonts)
+    assert len(calls) == 2  # the second site started from the same bytes: replayed
+    assert digest_tree(second) == digest_tree(first)
+    assert digest_tree(third) != digest_tree(first)
+
+
+def test_a_step_from_outside_the_engine_always_runs(tmp_path: Path) -> None:
+    from briefing.stepcache import CachedSteps
+
+    runs: list[Path] = []
+
+    def outside_step(project: Path, site: Path) -> None:
+        runs.append(site)
+        (site / "written.txt").write_text("x", encoding="utf-8")
+
+    cache = BuildCache(tmp_path / "cache", SECRET)
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        CachedSteps(cache, tmp_path, tmp_path / name).run(outside_step)
+    assert len(runs) == 2

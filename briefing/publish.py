@@ -15,6 +15,7 @@ the same bytes.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shutil
 import subprocess
@@ -91,14 +92,24 @@ def make_world_readable(root: Path) -> None:
                 path.chmod(0o644)
 
 
+def _step(module: str, name: str) -> PostBuildStep:
+    """The post-build step ``module.name``, imported only if it runs (not when the build cache replays it)."""
+
+    def step(project_dir: Path, site: Path) -> None:
+        getattr(importlib.import_module(module), name)(project_dir, site)
+
+    step.__module__, step.__qualname__, step.__name__ = module, name, name
+    return step
+
+
 def post_build_steps() -> list[PostBuildStep]:
     """What runs on the built HTML, in order: the PDF (with the full fonts), the site's font
     subsets, then hosting (headers, .gz copies), which stays last."""
-    from briefing.fonts import subset_site_fonts
-    from briefing.hosting import hosting_step
-    from briefing.pdf import write_site_pdf  # imports WeasyPrint: only when a build runs the steps
-
-    return [write_site_pdf, subset_site_fonts, hosting_step]
+    return [
+        _step("briefing.pdf", "write_site_pdf"),  # WeasyPrint is imported only when the PDF is made
+        _step("briefing.fonts", "subset_site_fonts"),
+        _step("briefing.hosting", "hosting_step"),
+    ]
 
 
 def run_steps(project_dir: Path, staging: Path, steps: list[PostBuildStep], env: dict[str, str]) -> None:
@@ -131,7 +142,7 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
         return 1
     env = dict(os.environ)
     if "SOURCE_DATE_EPOCH" not in env:
-        epoch = project.updated_epoch()
+        epoch = project.updated_epoch(BuildCache.for_project(project_dir, env))
         if epoch is not None:
             env["SOURCE_DATE_EPOCH"] = epoch
     if cache_dir is not None:

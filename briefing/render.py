@@ -9,6 +9,7 @@ templates in ``briefing/templates`` (autoescaped, ``StrictUndefined``).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import secrets
@@ -83,6 +84,7 @@ def search_text(markup: str) -> str | None:
     return None if "<" in text or ">" in text else text
 
 
+@functools.lru_cache(maxsize=16384)  # every figure on every page links to Key figures: the same few pairs
 def relative_href(from_url: str, to_url: str, anchor: str = "") -> str:
     """A link from the page at ``from_url`` to ``to_url`` (both site-relative)."""
     base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"

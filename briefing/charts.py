@@ -549,6 +549,8 @@ def standalone_svg(svg_bytes: bytes, title: str, description: str) -> bytes:
 _DRAWN: dict[str, tuple[dict[str, str], bytes, bytes]] = {}
 _DRAWN_LIMIT = 64
 CACHE_KIND = "charts"
+# (cache directory, key) of every chart this process knows to be in a build cache.
+_STORED: set[tuple[str, str]] = set()
 
 
 def _draw_all(chart_id: str, chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale: str,
@@ -605,23 +607,26 @@ def render_chart(data: BriefingData, chart_id: str, cache: BuildCache | None = N
     if data.meta is not None:
         footer += f" {data.meta.publisher}, {data.meta.licence}."
     key = repr((chart_id, chart, points, axis_label, description, footer, locale))  # repr: every field, no serializer
-    drawn = key not in _DRAWN
-    if drawn:
-        cache_key = digest(CODE_DIGEST, installed_versions(), key)
+    cache_key = digest(CODE_DIGEST, installed_versions(), key)
+    drawn = False
+    if key not in _DRAWN:
         stored = cache.get(CACHE_KIND, cache_key) if cache is not None else None
         if stored is not None:
-            drawn = False
             layouts = {name.removeprefix("inline:"): part.decode("utf-8") for name, part in stored.items() if name.startswith("inline:")}
             _DRAWN[key] = (layouts, stored["svg"], stored["png"])
+            _STORED.add((str(cache.root), cache_key))  # type: ignore[union-attr]
         else:
-            inline, svg, png = _draw_all(chart_id, chart, points, axis_label, locale, description, footer)
-            if cache is not None:
-                parts = {f"inline:{layout}": text.encode("utf-8") for layout, text in inline.items()}
-                cache.put(CACHE_KIND, cache_key, {**parts, "svg": svg, "png": png})
+            drawn = True
             if len(_DRAWN) >= _DRAWN_LIMIT:
                 _DRAWN.clear()
-            _DRAWN[key] = (inline, svg, png)
+            _DRAWN[key] = _draw_all(chart_id, chart, points, axis_label, locale, description, footer)
     inline, svg, png = _DRAWN[key]
+    if cache is not None and (str(cache.root), cache_key) not in _STORED:
+        # Also a chart this process drew for another build: every cache it serves gets it once.
+        if drawn or cache.get(CACHE_KIND, cache_key) is None:
+            parts = {f"inline:{layout}": text.encode("utf-8") for layout, text in inline.items()}
+            cache.put(CACHE_KIND, cache_key, {**parts, "svg": svg, "png": png})
+        _STORED.add((str(cache.root), cache_key))
     return RenderedChart(
         chart_id=chart_id,
         chart=chart,

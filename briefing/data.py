@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -30,6 +30,7 @@ from briefing.model import (
     Derived,
     Event,
     Figure,
+    GlossaryEntry,
     Meta,
     Organisation,
     Person,
@@ -37,7 +38,7 @@ from briefing.model import (
     Unit,
 )
 from briefing.problems import Problems, did_you_mean
-from briefing.quotes import is_verbatim, states_value
+from briefing.quotes import normalise_text, states_value
 from briefing.yamlsource import LocatedData, PathKey, load_yaml
 
 REQUIRED_SECTIONS = ("meta", "sources", "figures")
@@ -56,6 +57,7 @@ class BriefingData:
     meta: Meta | None = None
     sources: dict[str, Source] = field(default_factory=dict)
     source_texts: dict[str, str] = field(default_factory=dict)
+    normalised_texts: dict[str, str] = field(default_factory=dict)  # each source normalised once, for quote search
     figures: dict[str, Figure] = field(default_factory=dict)
     derived: dict[str, Derived] = field(default_factory=dict)
     formulas: dict[str, Formula] = field(default_factory=dict)
@@ -126,8 +128,10 @@ def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKe
     except ValidationError as error:
         for detail in error.errors():
             location = tuple(detail["loc"])
+            if data.located is not None and (*path, *location) in data.located.refused:
+                continue  # the loader already said why this value could not be read
             field_name = _field_path(location)
-            message = detail["msg"]
+            message = detail["msg"].removeprefix("Value error, ")
             if detail["type"] == "missing":
                 message = f"missing required field '{field_name}'"
             elif detail["type"] == "extra_forbidden":
@@ -135,6 +139,10 @@ def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKe
                 message = f"unknown field '{field_name}'"
                 hint = did_you_mean(str(location[-1]), allowed) or "allowed: " + ", ".join(allowed)
                 data.add_problem((*path, *location), message, hint)
+                continue
+            elif detail["type"] == "plain_text" and data.located is not None:
+                line, column = data.located.where_character((*path, *location), detail["ctx"]["character"])
+                data.problems.add(data.path, line, column, f"{field_name}: {detail['ctx']['message']}", "delete it, or write the text out plainly")
                 continue
             elif detail["type"] == "enum":
                 hint = did_you_mean(str(detail.get("input")), detail.get("ctx", {}).get("expected", "").replace("'", "").split(", "))
@@ -149,6 +157,8 @@ def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKe
 def _check_source_ref(data: BriefingData, path: PathKey, source_id: str) -> bool:
     if source_id in data.sources:
         return True
+    if source_id in data.invalid_ids:
+        return False  # already reported where the source is defined
     data.add_problem(
         (*path, "source"),
         f"unknown source {source_id!r}",
@@ -158,15 +168,36 @@ def _check_source_ref(data: BriefingData, path: PathKey, source_id: str) -> bool
 
 
 def _check_quote(data: BriefingData, path: PathKey, source_id: str, quote: str) -> None:
-    text = data.source_texts.get(source_id)
+    text = data.normalised_texts.get(source_id)
     if text is None:
         return
-    if not is_verbatim(quote, text):
+    if normalise_text(quote) not in text:
         data.add_problem(
             (*path, "quote"),
             f"quote is not verbatim in source {source_id!r}: {quote[:60]!r}",
             "copy the sentence exactly from the source text",
         )
+
+
+def file_inside(folder: Path, relative: str) -> Path | None:
+    """``folder/relative`` if it is a regular file inside ``folder`` reached without links, else None."""
+    if not relative or "\\" in relative or relative.startswith("/") or PurePosixPath(relative).is_absolute():
+        return None
+    parts = PurePosixPath(relative).parts
+    if any(part in ("..", "") for part in parts):
+        return None
+    current = folder
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return None
+    if not current.is_file():
+        return None
+    try:
+        current.resolve(strict=True).relative_to(folder.resolve(strict=True))
+    except (OSError, ValueError):
+        return None
+    return current
 
 
 def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> None:
@@ -180,14 +211,34 @@ def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> No
             data.invalid_ids.add(source_id)
             continue
         assert isinstance(source, Source)
-        text_path = data_dir / source.text
+        text_path = file_inside(data_dir, source.text)
         try:
+            if text_path is None:
+                raise FileNotFoundError(source.text)
             data.source_texts[source_id] = text_path.read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            data.add_problem((*path, "text"), f"source text file not found: {source.text}", "copy the source into data/sources/ and give its path relative to the data file")
+            data.normalised_texts[source_id] = normalise_text(data.source_texts[source_id])
+        except OSError:
+            # One message whether the file is missing, outside the data folder, a link or unreadable:
+            # the build must not tell a contributor which files exist on the machine.
+            data.add_problem(
+                (*path, "text"),
+                f"source text file not found: {source.text}",
+                "copy the source into data/sources/ as a regular file, not a link, and give its path relative to the data file; files outside the data folder are never read",
+            )
         except UnicodeDecodeError:
             data.add_problem((*path, "text"), f"source text file is not UTF-8: {source.text}", "save it as UTF-8")
         data.sources[source_id] = source
+
+
+def _load_glossary(data: BriefingData, raw: dict[str, Any]) -> None:
+    for term, expansion in raw.items():
+        path = ("glossary", term)
+        if not isinstance(expansion, str) or not expansion.strip():
+            data.add_problem(path, f"glossary entry {term!r} needs its expansion as text")
+            continue
+        entry = _validate(data, GlossaryEntry, {"term": str(term), "expansion": expansion}, path)
+        if isinstance(entry, GlossaryEntry):
+            data.glossary[entry.term] = entry.expansion
 
 
 def _load_section(data: BriefingData, name: str, raw: dict[str, Any]) -> dict[str, Any]:
@@ -241,6 +292,8 @@ def _compute_derived(data: BriefingData) -> None:
     for derived_id, formula in data.formulas.items():
         unknown = [name for name in formula.names if name not in known]
         for name in unknown:
+            if name in data.invalid_ids:
+                continue  # already reported where it is defined
             data.add_problem(
                 ("derived", derived_id, "formula"),
                 f"formula of {derived_id!r} uses unknown id {name!r}",
@@ -370,11 +423,7 @@ def load_briefing(path: Path, display_path: str | None = None) -> BriefingData:
     data.events = _load_section(data, "events", raw.get("events") or {})
     data.people = _load_section(data, "people", raw.get("people") or {})
     data.organisations = _load_section(data, "organisations", raw.get("organisations") or {})
-    for term, expansion in (raw.get("glossary") or {}).items():
-        if not isinstance(expansion, str) or not expansion.strip():
-            data.add_problem(("glossary", term), f"glossary entry {term!r} needs its expansion as text")
-            continue
-        data.glossary[str(term)] = expansion.strip()
+    _load_glossary(data, raw.get("glossary") or {})
     _check_figure_values(data)
     _compute_derived(data)
     _load_charts(data, raw.get("charts") or {})

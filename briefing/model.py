@@ -3,8 +3,11 @@
 Each section of ``data/briefing.yml`` maps to a pydantic model. Entries are
 keyed by id in the YAML (so a repeated id is a duplicate key, caught by the
 loader) and validated one by one, so one bad entry does not hide the others.
-All text fields are plain text: templates escape them, so ``<script>`` in a
-note is shown as text, never run.
+All text fields are plain text (:mod:`briefing.plaintext`): templates escape
+them, so ``<script>`` in a note is shown as text, never run; bidi controls,
+zero-width and control characters are refused with their position; links are
+``https:`` only; dates are real calendar dates written ``YYYY-MM-DD``; numbers
+are numbers, never a YAML ``yes`` read as 1.
 """
 
 from __future__ import annotations
@@ -12,15 +15,44 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from briefing.plaintext import https_url_fault, normalise, text_fault
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-# An HTML tag, comment or entity-free markup opener: "<script", "</b", "<!--".
-MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
 CHART_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+# An abbreviation as readers see it: "UN", "G20", "bcm", "R&D"; no brackets, no line breaks.
+GLOSSARY_TERM_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9&.+/-]{0,30}$"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: object) -> dt.date:
+    """A calendar date written YYYY-MM-DD (in YAML, quoted or not); nothing else."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date as YYYY-MM-DD, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a date in the calendar ({error})") from None
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+def _https_url(value: str) -> str:
+    if (fault := https_url_fault(value)) is not None:
+        raise ValueError(f"link {fault}; links in the data file are https:// addresses")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+HttpsUrl = Annotated[str, AfterValidator(_https_url)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class Unit(StrEnum):
@@ -57,12 +89,24 @@ class Strict(BaseModel):
     # defer_build: a build whose data comes from the build cache never validates, so never pays for the schemas.
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _normalised(cls, value: object) -> object:
+        if isinstance(value, str):
+            return normalise(value)
+        if isinstance(value, list):
+            return [normalise(item) if isinstance(item, str) else item for item in value]
+        return value
+
     @field_validator("*", mode="after")
     @classmethod
     def _plain_text_only(cls, value: object) -> object:
-        if isinstance(value, str) and (tag := MARKUP.search(value)):
-            raise ValueError(f"contains markup {tag.group(0)!r}; data fields are plain text (templates escape them)")
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and (fault := text_fault(text, single_line=cls.single_line)) is not None:
+                raise PydanticCustomError("plain_text", "{message}", {"message": fault.message, "offset": fault.offset, "character": fault.found})
         return value
+
+    single_line: ClassVar[bool] = False  # whether line breaks are refused in every text field
 
 
 class Meta(Strict):
@@ -71,14 +115,14 @@ class Meta(Strict):
     title: str = Field(min_length=1)
     subtitle: str = Field(min_length=1)
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    as_of: dt.date
-    updated: dt.date
+    as_of: IsoDate
+    updated: IsoDate
     publisher: str
     author: str
     licence: str
-    licence_url: str
-    locale: str = "en_GB"
-    site_url: str
+    licence_url: HttpsUrl
+    locale: str = Field(default="en_GB", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+    site_url: HttpsUrl
 
 
 class Source(Strict):
@@ -89,7 +133,7 @@ class Source(Strict):
     author: str
     published: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD")
     published_label: str
-    url: str | None = None
+    url: HttpsUrl | None = None
     text: str = Field(description="path of the local copy, relative to the data file")
     short: str = Field(description="short citation, e.g. 'VOV World, March 2023'")
     note: str | None = None
@@ -106,14 +150,14 @@ class Figure(Quoted):
     """A number stated by a source."""
 
     label: str
-    value: float
+    value: Number
     unit: Unit
     scale: Scale | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1, description="the period or as-of date, as readers should see it")
-    precision: int = Field(default=0, ge=0, le=4)
+    precision: int = Field(default=0, ge=0, le=4, strict=True)
     qualifier: Qualifier | None = None
-    goal: bool = Field(default=False, description="a goal or target someone set, not a measured value; charts draw it as an outline")
+    goal: bool = Field(default=False, strict=True, description="a goal or target someone set, not a measured value; charts draw it as an outline")
     note: str | None = None
 
     @model_validator(mode="after")
@@ -134,7 +178,7 @@ class Derived(Strict):
     scale: Scale | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1)
-    precision: int = Field(default=1, ge=0, le=4)
+    precision: int = Field(default=1, ge=0, le=4, strict=True)
     qualifier: Qualifier | None = Field(default=None, description="'about' for an approximate result, shown with the value everywhere")
     note: str | None = None
 
@@ -148,7 +192,7 @@ class Derived(Strict):
 class Event(Quoted):
     """Something that happened on a date (or in a month or year)."""
 
-    date: dt.date
+    date: IsoDate
     precision: Literal["day", "month", "year"] = "day"
     title: str
 
@@ -193,6 +237,14 @@ class Chart(Strict):
         if len(set(self.series)) != len(self.series):
             raise ValueError("a figure appears twice in 'series'")
         return self
+
+
+class GlossaryEntry(Strict):
+    """An abbreviation and what it stands for; explained wherever it appears, so one line of plain text."""
+
+    single_line: ClassVar[bool] = True
+    term: str = Field(pattern=GLOSSARY_TERM_PATTERN, description="the abbreviation as written in pages, e.g. 'UN'")
+    expansion: str = Field(min_length=1, max_length=300)
 
 
 SECTION_MODELS: dict[str, type[Strict]] = {

@@ -10,20 +10,33 @@ charts and compiled templates inside MkDocs, and here each post-build step
 it depends on changed. ``SOURCE_DATE_EPOCH`` defaults to the
 data file's ``meta.updated`` date, so two builds of the same sources give
 the same bytes.
+
+The new site replaces the old one with one atomic exchange of the two
+directories (Linux ``renameat2(RENAME_EXCHANGE)``), so ``site/`` exists at
+every moment; where the exchange is not available, two renames follow each
+other immediately. Staging folders are named after the building process
+(``.site-build-<pid>-*``), so a build killed with ``kill -9`` leaves one that
+the next build removes (and git ignores); a SIGTERM is turned into a clean
+stop that removes it at once, and the generator's process dies with this one.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import ctypes
+import ctypes.util
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from briefing.buildcache import CACHE_DIR_VARIABLE, CACHE_SWITCH_VARIABLE, BuildCache
 from briefing.project import Project, ProjectError
@@ -39,6 +52,8 @@ DEFAULT_GENERATOR = "mkdocs"
 # Written by hooks/downloads_hooks.py after the checks passed; a generator that ignores
 # ``hooks:`` (Zensical 0.0.x) builds without it, and its pages would carry raw placeholders.
 HOOKS_STAMP = "downloads/figures.json"
+RENAME_EXCHANGE = 2  # linux/fs.h
+_STAGING = re.compile(r"^\.(?P<site>.+)-(?:build|previous)-(?P<pid>\d+)(?:-.*)?$")
 
 
 def generator_module(name: str) -> str:
@@ -57,6 +72,69 @@ def hooks_did_not_run(site: Path) -> str:
             "build with a generator that runs MkDocs 1.x hooks and plugins: " + ", ".join(sorted(GENERATORS))
         )
     return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(site_dir: Path) -> list[Path]:
+    """Remove staging and previous-site folders beside ``site_dir`` left by builds that no longer run."""
+    removed = []
+    for path in site_dir.parent.glob(f".{site_dir.name}-*-*"):
+        match = _STAGING.match(path.name)
+        if match is None or match.group("site") != site_dir.name or not path.is_dir() or path.is_symlink():
+            continue
+        pid = int(match.group("pid"))
+        if pid != os.getpid() and _alive(pid):
+            continue  # another build is running: its folder is its own
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            removed.append(path)
+    return removed
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two directories in one atomic step; False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result: int = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_in(staging: Path, site_dir: Path) -> Path | None:
+    """Put ``staging`` in place of ``site_dir``; return where the old site now is (None if there was none)."""
+    if not site_dir.exists():
+        staging.rename(site_dir)
+        return None
+    if exchange(staging, site_dir):
+        return staging
+    previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")
+    site_dir.rename(previous)
+    staging.rename(site_dir)
+    return previous
+
+
+def _die_with_parent() -> None:
+    """In the MkDocs child: be killed if this publisher is (kill -9), so nothing writes into a folder left behind."""
+    PR_SET_PDEATHSIG = 1  # noqa: N806 - linux/prctl.h
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 @contextmanager
@@ -127,29 +205,46 @@ def run_steps(project_dir: Path, staging: Path, steps: list[PostBuildStep], env:
         print(f"Unchanged since a previous build, taken from the build cache: {', '.join(cached.replayed)}")
 
 
-def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None, generator: str = DEFAULT_GENERATOR,
-            cache_dir: Path | None = None, use_cache: bool = True) -> int:
+def publish(
+    project_dir: Path,
+    site_dir: Path,
+    steps: list[PostBuildStep] | None = None,
+    generator: str = DEFAULT_GENERATOR,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+) -> int:
     """Build into a temporary directory and swap it in; return the exit status.
 
     ``cache_dir`` overrides where the build cache lives; ``use_cache=False`` builds without it.
     """
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
     try:
         project = Project.load(project_dir)
     except ProjectError as error:
         print(f"{error}\nBuild failed; {site_dir} was left unchanged.", file=sys.stderr)
         return 1
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        for path in remove_leftovers(site_dir):
+            print(f"Removed {path.name}, left by a build that was stopped.", file=sys.stderr)
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-", dir=site_dir.parent))
+    except OSError as error:
+        print(
+            f"Cannot write the site beside {site_dir}: {error.strerror or error}. "
+            f"Make {site_dir.parent} writable, or pass --site with a writable place; nothing was changed.",
+            file=sys.stderr,
+        )
+        return 1
     env = dict(os.environ)
-    if "SOURCE_DATE_EPOCH" not in env:
-        epoch = project.updated_epoch(BuildCache.for_project(project_dir, env))
-        if epoch is not None:
-            env["SOURCE_DATE_EPOCH"] = epoch
     if cache_dir is not None:
         env[CACHE_DIR_VARIABLE] = str(cache_dir.resolve())
     if not use_cache:
         env[CACHE_SWITCH_VARIABLE] = "off"
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    if "SOURCE_DATE_EPOCH" not in env:
+        epoch = project.updated_epoch(BuildCache.for_project(project_dir, env))
+        if epoch is not None:
+            env["SOURCE_DATE_EPOCH"] = epoch
+    previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm) if _main_thread() else None
     try:
         result = subprocess.run(
             [sys.executable, "-m", generator_module(generator), "build", "--strict", "--clean",
@@ -157,6 +252,7 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
             cwd=project_dir,
             env=env,
             check=False,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         if result.returncode != 0:
             print(f"Build failed; {site_dir} was left unchanged.", file=sys.stderr)
@@ -168,14 +264,22 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
         with build_date(env.get("SOURCE_DATE_EPOCH")):
             run_steps(project_dir, staging, post_build_steps() if steps is None else steps, env)
         make_world_readable(staging)
-        previous = None
-        if site_dir.exists():
-            previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")
-            site_dir.rename(previous)
-        staging.rename(site_dir)
-        if previous is not None:
-            shutil.rmtree(previous)
+        try:
+            old_site = swap_in(staging, site_dir)
+        except OSError as error:
+            print(f"Could not put the new site in place: {error}; {site_dir} was left unchanged.", file=sys.stderr)
+            return 1
         print(f"Site written to {site_dir}")
+        if old_site is not None:
+            try:
+                shutil.rmtree(old_site)
+            except OSError as error:
+                print(
+                    f"The new site is in place, but the previous one could not be fully removed from {old_site}: "
+                    f"{error.strerror or error} ({getattr(error, 'filename', '')}). Delete it by hand; "
+                    "the next build also tries again.",
+                    file=sys.stderr,
+                )
         return 0
     except Exception as error:  # report any step's failure, then leave site/ untouched
         print(f"Build step failed: {error}; {site_dir} was left unchanged.", file=sys.stderr)
@@ -183,6 +287,14 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,15 +10,18 @@ templates in ``briefing/templates`` (autoescaped, ``StrictUndefined``).
 from __future__ import annotations
 
 import functools
+import inspect
 import posixpath
 import re
 import secrets
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
 from briefing.buildcache import BuildCache
@@ -39,9 +42,12 @@ from briefing.navigation import page_url
 from briefing.problems import Problems, did_you_mean
 from briefing.templatecache import cache_loaded_templates
 
-TOKEN_PREFIX = "BRIEFINGMACRO"
-TIP_ID_SLOT = "briefing-tip-id-slot"
-TOKEN_PATTERN = re.compile(r"(?P<open><p>)?" + TOKEN_PREFIX + r"(?P<index>\d+)X(?P<close></p>)?")
+# A macro's markup waits in a stash while Markdown runs; the page carries a token instead.
+# The token holds a random nonce drawn per build, so text in a page or in the data file
+# cannot forge one (it would have to guess 64 random bits).
+TOKEN_PREFIX = "BRIEFINGMACRO"  # noqa: S105 - a placeholder prefix, not a secret
+# The macros' argument types, as written in their annotations.
+ARGUMENT_TYPES: dict[str, type] = {"str": str, "bool": bool}
 TIP_START = '<small class="fig__tip"'
 TIP_END = "</small>"
 # Tags a figure's visible part may have for it to be deferred: Material's search indexes their text only.
@@ -118,6 +124,8 @@ class PageState:
     cursors: dict[str, int] = field(default_factory=dict)
     tip_count: int = 0
     stash: list[Markup] = field(default_factory=list)
+    line_offset: int = 0  # lines of the source file (front matter) before the template's first line
+    failed: bool = False  # rendering stopped with a reported error: its macros' output is not expected back
     figures: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # deferred figures by number: their key
 
 
@@ -143,6 +151,10 @@ class Renderer:
         # Per figure, style and link: the markup (its tip's id a slot) and what search indexes of it.
         self._figure_markups: dict[tuple[str, str, str], tuple[Markup, str | None]] = {}
         self.nav_pages: list[PageCard] = []
+        nonce = secrets.token_hex(8)
+        self.token_prefix = f"{TOKEN_PREFIX}{nonce}N"
+        self.token_pattern = re.compile(r"(?P<open><p>)?" + self.token_prefix + r"(?P<index>\d+)X(?P<close></p>)?")
+        self.tip_id_slot = f"briefing-tip-{nonce}-slot"
         # With ``defer_figures``, a page's HTML has only the text of each figure, between two comments,
         # and insert_figures puts the markup in (see there); the marker cannot be guessed by page text.
         self.defer_figures = False
@@ -244,13 +256,13 @@ class Renderer:
                 formula=self.formula_text(figure_id) if is_derived else "",
                 source=source,
                 href=href,
-                tip_id=TIP_ID_SLOT,
+                tip_id=self.tip_id_slot,
             )
             self._figure_markups[key] = (markup, search_text(markup))
         markup, text = self._figure_markups[key]
         number = self.page.tip_count
         if not self.defer_figures or text is None:
-            return Markup(markup.replace(TIP_ID_SLOT, f"fig-tip-{number}"))
+            return Markup(markup.replace(self.tip_id_slot, f"fig-tip-{number}"))
         self.page.figures[number] = key
         # ``text`` is the template's own output with its tags removed: escaped already.
         return Markup(f"{self._figure_open}{number}-->{text}{self._figure_close}")  # noqa: S704
@@ -414,10 +426,6 @@ class Renderer:
             sections.setdefault(card.section, []).append(card)
         return self._render("page_cards.html", sections=list(sections.items()), links=links)
 
-    def abbreviations(self) -> str:
-        """Markdown abbreviation definitions for the glossary, appended to every page."""
-        return self.templates.get_template("abbreviations.md").render(glossary=self.data.glossary)
-
     def macros(self) -> dict[str, Callable[..., Any]]:
         """The functions pages may call, by name."""
         macros: dict[str, Callable[..., Any]] = {
@@ -446,27 +454,61 @@ class Renderer:
     # largest cost of a build, and it keeps the markup exactly as the template wrote it.
 
     def _stashing(self, function: Callable[..., Markup]) -> Callable[..., str]:
+        signature = inspect.signature(function)
+        name = function.__name__
+        usage = name + "(" + ", ".join(
+            parameter.name + ("" if parameter.default is inspect.Parameter.empty else f"={parameter.default!r}")
+            for parameter in signature.parameters.values()
+        ) + ")"
+
         def macro(*args: Any, **kwargs: Any) -> str:
-            self.page.stash.append(function(*args, **kwargs))
-            return f"{TOKEN_PREFIX}{len(self.page.stash) - 1}X"
+            problem = _argument_problem(signature, args, kwargs)
+            if problem is None:
+                markup = function(*args, **kwargs)
+            else:
+                line = template_line_of_caller()
+                self.problems.add(
+                    self.page.display_path or "(page)",
+                    None if line is None else line + self.page.line_offset,
+                    None,
+                    f"{name}(): {problem}",
+                    f"write it as {{{{ {usage} }}}}",
+                )
+                markup = self._render("error.html", kind="macro call", entry_id=name + "()")
+            self.page.stash.append(markup)
+            return f"{self.token_prefix}{len(self.page.stash) - 1}X"
 
         macro.__name__ = function.__name__
         macro.__doc__ = function.__doc__
         return macro
 
     def expand(self, html: str) -> str:
-        """The page's HTML with every macro token replaced by its markup."""
+        """The page's HTML with every macro token replaced by its markup; a token not put back is a problem."""
         stash = self.page.stash
         if not stash:
             return html
+        put_back: set[int] = set()
 
         def swap(match: re.Match[str]) -> str:
-            markup = stash[int(match.group("index"))]
+            index = int(match.group("index"))
+            if index >= len(stash):
+                return ""  # cannot happen without the build's nonce; never index outside the stash
+            put_back.add(index)
+            markup = stash[index]
             if match.group("open") and match.group("close"):
                 return str(markup)  # a block macro alone in its paragraph
             return (match.group("open") or "") + str(markup) + (match.group("close") or "")
 
-        return TOKEN_PATTERN.sub(swap, html)
+        expanded = self.token_pattern.sub(swap, html)
+        if len(put_back) != len(stash) and not self.page.failed:
+            self.problems.add(
+                self.page.display_path or "(page)",
+                None,
+                None,
+                f"{len(stash) - len(put_back)} macro output(s) did not reach the page",
+                "a macro inside a link target, an HTML comment or an attribute is lost: put it in the text",
+            )
+        return expanded
 
     # -- deferred figures --------------------------------------------------
     # A figure's markup (value link, tip with label, period, source and quote) is most of a page's
@@ -489,6 +531,31 @@ class Renderer:
             key = figures.get(number)
             if key is None:
                 return match.group(0)
-            return str(self._figure_markups[key][0]).replace(TIP_ID_SLOT, f"fig-tip-{number}")
+            return str(self._figure_markups[key][0]).replace(self.tip_id_slot, f"fig-tip-{number}")
 
         return self._deferred_pattern.sub(swap, html)
+
+
+def template_line_of_caller() -> int | None:
+    """The line of the page template whose code is calling a macro, from the call stack."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if isinstance(template, Template):
+            return template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+def _argument_problem(signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+    """Why a macro cannot be called with these arguments, or None."""
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as error:
+        return str(error)
+    for name, value in bound.arguments.items():
+        expected = ARGUMENT_TYPES.get(str(signature.parameters[name].annotation))
+        if expected is not None and (not isinstance(value, expected) or (expected is str and isinstance(value, bool))):
+            kind = "text in quotes" if expected is str else "True or False"
+            return f"'{name}' must be {kind}, got {value!r}"
+    return None

@@ -10,6 +10,7 @@ does not import MkDocs: it reads the few configuration values it needs.
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
 import re
 from collections.abc import Mapping
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment
+from jinja2 import Environment, TemplateNotFound, UndefinedError
+from jinja2.exceptions import SecurityError
 
 from briefing.buildcache import DEFAULT_KEEP, BuildCache
 from briefing.cached import (
@@ -34,9 +36,12 @@ from briefing.charts import RenderedChart
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
+from briefing.pageenv import PageEnvironment, install, template_problems
+from briefing.plaintext import text_fault
 from briefing.problems import Problems, did_you_mean
 from briefing.project import Project
 from briefing.render import PageCard, Renderer, relative_href
+from briefing.safehtml import locate_needle, unsafe_markup
 from briefing.templatecache import PAGE_KIND, TEMPLATE_KIND, cache_page_compiles
 
 log = logging.getLogger("mkdocs.plugins.briefing")
@@ -48,6 +53,9 @@ REQUIRED_FRONT_MATTER_HELP = {
     "description": "one sentence for search engines and link previews",
     "summary": "one line for the page cards on Home",
 }
+# Front-matter keys a page may set: its texts, and Material's search and hide switches.
+# Others (``template``, ``render_macros``, ...) would let page text change how the build treats it.
+ALLOWED_FRONT_MATTER = (*REQUIRED_FRONT_MATTER, "search", "hide")
 
 # Every kind of data entry that must be used on some page (kind, data section, macro that uses it):
 # an entry no page shows is an error, because the briefing promises every fact appears on a page.
@@ -78,6 +86,25 @@ def front_matter(path: Path) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
+def symbolic_links(folder: Path) -> list[Path]:
+    """Every symbolic link under ``folder`` (files and folders), without following any."""
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder, followlinks=False):
+        for name in sorted([*folders, *files]):
+            path = Path(root) / name
+            if path.is_symlink():
+                found.append(path)
+    return found
+
+
+def shown_path(path: Path, project_dir: Path) -> str:
+    """``path`` relative to the project, as editors see it."""
+    try:
+        return path.relative_to(project_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def page_cards(project: Project) -> list[PageCard]:
     """Home's cards: the pages of the navigation with their titles and summaries."""
     cards = []
@@ -101,11 +128,17 @@ class BuildContext:
         self.renderer.nav_pages = page_cards(project)
         self.renderer.defer_figures = True  # put in by finish_page_output, after search has read the page
         self.failed = False  # set under `mkdocs serve` when the build has problems to show instead
+        for folder in (project.docs_dir, project.data_file.parent):
+            for link in symbolic_links(folder):
+                self.problems.add(
+                    shown_path(link, project.root), None, None,
+                    "symbolic link: the build does not follow links in docs/ and data/",
+                    "replace it with a copy of the file it points to",
+                )
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
         self._page_figures: dict[str, dict[int, tuple[str, str, str]]] = {}
         self._footer: dict[str, str] | None = None
-        self._abbreviations: str | None = None
 
     def display_path(self, src_path: str) -> str:
         """A page's path as editors see it, e.g. ``docs/trade.md``."""
@@ -120,15 +153,21 @@ class BuildContext:
         """
         self._page_sources[src_path] = source_text
         self.renderer.begin_page(src_path, source_text, url)
+        self.renderer.page.line_offset = body_offset(source_text, markdown)
         if environment is not None and self.cache is not None:
             cache_page_compiles(environment, self.cache)
         error = template_syntax_error(environment or self.renderer.templates, markdown)
         if error is None:
-            return markdown
+            if not isinstance(environment, PageEnvironment):
+                return markdown
+            refused = template_problems(environment, markdown, environment.globals)
+            for line, message, hint in refused:
+                self.problems.add(self.display_path(src_path), line + self.renderer.page.line_offset, None, message, hint)
+            return markdown if not refused else "(This page uses what pages may not; see the build log.)"
         line, message = error
         self.problems.add(
             self.display_path(src_path),
-            line + body_offset(source_text, markdown),
+            line + self.renderer.page.line_offset,
             None,
             f"template syntax error: {message}",
             "check the {{ ... }} and {% ... %} around this line",
@@ -147,6 +186,33 @@ class BuildContext:
                     f"front matter lacks '{name}'",
                     f"add '{name}: ...' between the --- lines at the top ({REQUIRED_FRONT_MATTER_HELP[name]})",
                 )
+                continue
+            # The theme writes these into the page head and navigation without escaping them.
+            fault = text_fault(value, single_line=True)
+            message = fault.message if fault else ('contains a straight double quote (")' if '"' in value else "")
+            if message:
+                self.problems.add(
+                    self.display_path(src_path), self._front_matter_line(src_path, name), None,
+                    f"front matter '{name}' {message}",
+                    "front matter is plain text on one line; use typographic quotes “ ” and no markup",
+                )
+        for name in meta:
+            if name not in ALLOWED_FRONT_MATTER:
+                self.problems.add(
+                    self.display_path(src_path), self._front_matter_line(src_path, str(name)), None,
+                    f"front matter key '{name}' is not allowed",
+                    "allowed: " + ", ".join(ALLOWED_FRONT_MATTER),
+                )
+
+    def _front_matter_line(self, src_path: str, name: str) -> int:
+        try:
+            text = (self.project.docs_dir / src_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return 1
+        for number, line in enumerate(text.splitlines()[1:], start=2):
+            if line.startswith(f"{name}:"):
+                return number
+        return 1
 
     def page_footer(self, url: str) -> dict[str, str] | None:
         """What the theme's footer line shows on the page at ``url``: dates, version, PDF link."""
@@ -163,14 +229,30 @@ class BuildContext:
             }
         return {**self._footer, "pdf_href": relative_href(url, PDF_PATH)}
 
-    def abbreviations(self) -> str:
-        """The glossary as Markdown abbreviation definitions (rendered once per build)."""
-        if self._abbreviations is None:
-            self._abbreviations = self.renderer.abbreviations()
-        return self._abbreviations
+    def abbreviation_glossary(self) -> dict[str, str]:
+        """The glossary for Markdown's ``abbr`` extension: plain text, never parsed as Markdown."""
+        return dict(self.data.glossary)
+
+    def install_page_environment(self, macros_plugin: Any) -> None:
+        """Render pages in Jinja's sandbox with the briefing's macros only (see :mod:`briefing.pageenv`)."""
+        install(macros_plugin, self.renderer.macros(), self.page_render_error)
+
+    def page_render_error(self, error: BaseException, line: int | None) -> None:
+        """Record an error raised while rendering the current page, at its line in the page file."""
+        shown = self.renderer.page.display_path or "(page)"
+        where = None if line is None else line + self.renderer.page.line_offset
+        message, hint = describe_render_error(error, self.renderer.macros())
+        self.problems.add(shown, where, None, message, hint)
+        self.renderer.page.failed = True
 
     def finish_page_html(self, src_path: str, html: str) -> str:
         """Put the macros' markup into a page's HTML, then check the result; return it."""
+        source_text = self._page_sources.get(src_path, "")
+        for unsafe in unsafe_markup(html):
+            self.problems.add(
+                self.display_path(src_path), locate_needle(source_text, unsafe.needles), None, unsafe.message,
+                "pages may not run scripts or link elsewhere than https: (see README, Contributions and trust)",
+            )
         html = self.renderer.expand(html)
         figures = self._page_figures[src_path] = self.renderer.page.figures
         self.check_page_html(src_path, self.renderer.deferred_view(html) if figures else html)
@@ -252,6 +334,21 @@ class BuildContext:
         for kind, count in keep.items():
             if self.cache.misses.get(kind):  # only a build that added entries can have made too many
                 self.cache.prune(kind, keep=count)
+
+
+def describe_render_error(error: BaseException, macros: Mapping[str, Any]) -> tuple[str, str]:
+    """What to tell an editor about an error raised while a page rendered: message and hint."""
+    if isinstance(error, SecurityError):
+        return (f"not allowed in a page: {error}", "pages call the briefing's macros ({{ figure('id') }} ...); Python internals are out of reach")
+    if isinstance(error, UndefinedError):
+        match = re.search(r"'([^']+)' is undefined", str(error.message))
+        if match:
+            name = match.group(1)
+            return (f"unknown macro or name '{name}'", did_you_mean(name, macros) or "the macros are: " + ", ".join(sorted(macros)))
+        return (f"template error: {error.message}", "pages call the briefing's macros with ids in quotes")
+    if isinstance(error, TemplateNotFound):
+        return ("pages cannot include, import or extend files", "remove the {% include %}, {% import %} or {% extends %}")
+    return (f"template error: {type(error).__name__}: {error}", "check the {{ ... }} on this line")
 
 
 def context_for(config: Any) -> BuildContext:

@@ -1,23 +1,109 @@
-"""Load a YAML file keeping the line and column of every value.
+"""Load a YAML file keeping the line and column of every value, within limits.
 
 PyYAML silently keeps the last of two equal keys and forgets where values
 came from. This loader composes the node tree itself, reports duplicate keys
 as problems, and returns, beside the plain Python data, an index from each
 value's path (``("figures", "trade.turnover_2022", "value")``) to its place in
 the file, so that validation errors can name ``file:line:column``.
+
+The data file comes from contributors the build does not fully trust, so the
+loader also refuses, each with its line, what YAML allows but a data file
+never needs:
+
+- aliases (``*name``): a kilobyte of nested aliases expands to gigabytes;
+- nesting deeper than :data:`MAX_DEPTH` levels;
+- explicit tags other than YAML's own plain types (``!!python/object/apply``);
+- merge keys (``<<``);
+- control characters (NUL, ESC, ...), which PyYAML reports by offset only;
+- YAML 1.1's implicit conversions, which read ``yes``/``no``/``on``/``off`` as
+  booleans, ``010`` as 8, ``1_000`` as 1000 and ``1:20`` as 80. Scalars are
+  read by the YAML 1.2 core rules (``true``/``false``, plain decimal numbers,
+  ``YYYY-MM-DD`` dates); anything another YAML tool would read differently
+  must be quoted.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from briefing.problems import Problems
 
 PathKey = tuple[str | int, ...]
+
+MAX_DEPTH = 32
+MAX_CONTROL_REPORTS = 20
+YAML_TAG = "tag:yaml.org,2002:"
+AMBIGUOUS_TAG = "tag:briefing,2026:ambiguous"
+ALLOWED_TAGS = frozenset(YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+
+# What the YAML reader refuses; reported here with a line instead of an offset.
+_NOT_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+_DIGITS = list("-+0123456789")
+# (tag, pattern, first characters): the YAML 1.2 core schema, dates as YYYY-MM-DD only.
+_CORE_RESOLVERS: tuple[tuple[str, str, list[str]], ...] = (
+    (YAML_TAG + "bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    (YAML_TAG + "null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (YAML_TAG + "int", r"^[-+]?(?:0|[1-9][0-9]*)$", _DIGITS),
+    (
+        YAML_TAG + "float",
+        r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$",
+        [*_DIGITS, "."],
+    ),
+    (YAML_TAG + "float", r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$", ["-", "+", "."]),
+    (YAML_TAG + "timestamp", r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", list("0123456789")),
+    # What YAML 1.1 reads as something else than text: refused, so no tool reads it differently.
+    (AMBIGUOUS_TAG, r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$", list("yYnNoO")),
+    (AMBIGUOUS_TAG, r"^[-+]?(?:0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+)$", _DIGITS),
+    (AMBIGUOUS_TAG, r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$", _DIGITS),
+    (AMBIGUOUS_TAG, r"^[-+]?(?:[0-9][0-9_]*_[0-9_]*|_[0-9_]+)(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$", [*_DIGITS, "_"]),
+    (
+        AMBIGUOUS_TAG,
+        r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$",
+        list("0123456789"),
+    ),
+    (AMBIGUOUS_TAG, r"^(?:<<|=)$", ["<", "="]),
+)
+
+
+class LimitError(yaml.MarkedYAMLError):
+    """The document goes past one of the loader's limits."""
+
+
+class _BriefingLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2 core scalars, no aliases and a depth limit."""
+
+    yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML's own class attribute, filled below
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.aliases: list[tuple[str, yaml.Mark]] = []
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.get_event()  # type: ignore[no-untyped-call]
+            self.aliases.append((event.anchor, event.start_mark))
+            return ScalarNode(YAML_TAG + "null", "", event.start_mark, event.end_mark)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise LimitError(None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+for _tag, _pattern, _first in _CORE_RESOLVERS:
+    _BriefingLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
 @dataclass
@@ -27,6 +113,9 @@ class LocatedData:
     data: Any
     locations: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     display_path: str = ""
+    text: str = ""
+    spans: dict[PathKey, tuple[int, int]] = field(default_factory=dict)  # scalar values: start and end offsets in text
+    refused: set[PathKey] = field(default_factory=set)  # values already reported by the loader (read as None)
 
     def where(self, path: PathKey) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the value at ``path`` or its nearest parent."""
@@ -37,36 +126,94 @@ class LocatedData:
             probe = probe[:-1]
         return self.locations.get((), (None, None))
 
+    def where_character(self, path: PathKey, character: str) -> tuple[int | None, int | None]:
+        """Line and column of the first ``character`` written in the value at ``path``, else of the value."""
+        span = self.spans.get(tuple(path)) or self.spans.get(tuple(path)[:-1])
+        if span is not None and character:
+            index = self.text.find(character, span[0], span[1])
+            if index >= 0:
+                return _line_column(self.text, index)
+        return self.where(path)
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag
+
+
+def _ambiguity_hint(value: str) -> tuple[str, str]:
+    if value in ("<<", "="):
+        return (
+            f"merge key '{value}' is not supported",
+            "write the fields out in full under this entry; the data file has no anchors, aliases or merges",
+        )
+    if re.match(r"^[a-zA-Z]+$", value):
+        return (
+            f"'{value}' is read as true or false by YAML 1.1 tools and as text by others",
+            f"quote it ('{value}') if it is text; a number or date field needs a number or date",
+        )
+    if ":" in value and "-" in value[:5]:
+        return (f"'{value}' is a date and time", "write the date alone as YYYY-MM-DD, or quote it if it is text")
+    return (
+        f"'{value}' is a number only in some YAML versions (octal, hexadecimal, 1_000 or 1:20 forms)",
+        "write the number as plain decimal digits, or quote it if it is text",
+    )
+
 
 class _Converter:
-    def __init__(self, loader: yaml.SafeLoader, display_path: str, problems: Problems) -> None:
+    def __init__(self, loader: _BriefingLoader, display_path: str, problems: Problems) -> None:
         self.loader = loader
         self.display_path = display_path
         self.problems = problems
         self.locations: dict[PathKey, tuple[int, int]] = {}
+        self.spans: dict[PathKey, tuple[int, int]] = {}
+        self.refused: set[PathKey] = set()
 
-    def convert(self, node: yaml.Node, path: PathKey) -> Any:
+    def _problem(self, node: Node, message: str, hint: str = "") -> None:
+        self.problems.add(self.display_path, node.start_mark.line + 1, node.start_mark.column + 1, message, hint)
+
+    def _refused(self, node: Node) -> bool:
+        """Record why ``node`` cannot be read, if it cannot; True if it was refused."""
+        if node.tag not in ALLOWED_TAGS and node.tag != AMBIGUOUS_TAG:
+            self._problem(
+                node,
+                f"tag {_shown_tag(node.tag)} is not allowed",
+                "the data file holds plain text, numbers, dates, lists and mappings: remove the tag",
+            )
+            return True
+        if node.tag == AMBIGUOUS_TAG:
+            message, hint = _ambiguity_hint(str(node.value))
+            self._problem(node, message, hint)
+            return True
+        return False
+
+    def convert(self, node: Node, path: PathKey) -> Any:
         self.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
+        if self._refused(node):
+            self.refused.add(path)
+            return None
+        if isinstance(node, MappingNode):
             result: dict[Any, Any] = {}
-            first_seen: dict[Any, yaml.Node] = {}
+            first_seen: dict[Any, Node] = {}
             for key_node, value_node in node.value:
+                if self._refused(key_node):
+                    continue
+                if not isinstance(key_node, ScalarNode):
+                    self._problem(key_node, "a key must be text, not a list or mapping", "write the key as plain text")
+                    continue
                 key = self.loader.construct_object(key_node, deep=True)
-                if not isinstance(key, (str, int)):
-                    self.problems.add(
-                        self.display_path,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        f"key {key!r} must be text",
-                        "quote it",
-                    )
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    self._problem(key_node, f"key {key!r} must be text", "quote it")
                     continue
                 if key in first_seen:
                     first = first_seen[key]
-                    self.problems.add(
-                        self.display_path,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
+                    self._problem(
+                        key_node,
                         f"duplicate key {key!r}, first defined on line {first.start_mark.line + 1}",
                         "remove or rename one of them",
                     )
@@ -76,8 +223,9 @@ class _Converter:
                 # An entry or field is located where its key is written.
                 self.locations[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             return result
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, SequenceNode):
             return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
+        self.spans[path] = (node.start_mark.index, node.end_mark.index)
         try:
             return self.loader.construct_object(node, deep=True)
         except ValueError:
@@ -85,21 +233,47 @@ class _Converter:
             return node.value
 
 
+def _control_characters(text: str, display_path: str, problems: Problems) -> bool:
+    """Record every character YAML refuses (NUL, ESC, ...) with its line; True if any."""
+    found = False
+    for count, match in enumerate(_NOT_PRINTABLE.finditer(text)):
+        if count == MAX_CONTROL_REPORTS:
+            problems.add(display_path, None, None, "more control characters follow; only the first ones are listed")
+            break
+        found = True
+        line, column = _line_column(text, match.start())
+        problems.add(
+            display_path,
+            line,
+            column,
+            f"control character U+{ord(match.group(0)):04X} in the data file",
+            "delete it; the data file is plain UTF-8 text",
+        )
+    return found
+
+
 def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData | None:
     """Read ``path`` as YAML; on any problem record it and return None if nothing is usable."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        problems.add(display_path, None, None, "data file not found", "create it or fix extra.briefing.data in mkdocs.yml")
+        problems.add(
+            display_path, None, None, "data file not found", "create it or fix extra.briefing.data in mkdocs.yml"
+        )
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        problems.add(display_path, line, column, f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", "save the file as UTF-8")
+        problems.add(
+            display_path, line, column, f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", "save the file as UTF-8"
+        )
         return None
-    loader = yaml.SafeLoader(text)
+    text = text.removeprefix("\ufeff")
+    if _control_characters(text, display_path, problems):
+        return None
+    loader = _BriefingLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -107,15 +281,52 @@ def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData 
             return None
         converter = _Converter(loader, display_path, problems)
         data = converter.convert(node, ())
+    except LimitError as error:
+        mark = error.problem_mark
+        problems.add(
+            display_path,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+            f"{error.problem}",
+            "the data file needs no more than a few levels",
+        )
+        return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        problems.add(display_path, line, column, f"YAML syntax error: {error.problem or error}", "check indentation, colons and quotes")
+        syntax_line = mark.line + 1 if mark else None
+        syntax_column = mark.column + 1 if mark else None
+        problems.add(
+            display_path,
+            syntax_line,
+            syntax_column,
+            f"YAML syntax error: {error.problem or error}",
+            "check indentation, colons and quotes",
+        )
         return None
     except yaml.YAMLError as error:
         problems.add(display_path, None, None, f"YAML error: {error}")
         return None
     finally:
         loader.dispose()
-    return LocatedData(data=data, locations=converter.locations, display_path=display_path)
+    uses: dict[str, list[yaml.Mark]] = {}
+    for anchor, mark in loader.aliases:
+        uses.setdefault(anchor, []).append(mark)
+    for anchor, marks in uses.items():
+        more = f" (and {len(marks) - 1} more use(s))" if len(marks) > 1 else ""
+        problems.add(
+            display_path,
+            marks[0].line + 1,
+            marks[0].column + 1,
+            f"alias *{anchor}: anchors and aliases are not allowed in the data file{more}",
+            "write the value out in full where it is used",
+        )
+    if loader.aliases:
+        return None
+    return LocatedData(
+        data=data,
+        locations=converter.locations,
+        display_path=display_path,
+        text=text,
+        spans=converter.spans,
+        refused=converter.refused,
+    )

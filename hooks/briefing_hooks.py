@@ -1,5 +1,10 @@
 """MkDocs hooks: the briefing engine's checks at the right moments of a build.
 
+- on every (re)build, first: forget the engine's modules if their code changed
+  (:mod:`briefing.codereload`), so ``mkdocs serve`` runs the new code (hook
+  files stay loaded, so they import the engine inside each function);
+- before the build starts: pages render in Jinja's sandbox with the briefing's
+  macros only (:mod:`briefing.pageenv`);
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
 - on the finished page: put the figures' markup in place (left out until search has read the page);
@@ -9,6 +14,8 @@
 - under ``mkdocs serve`` a failing build is not stopped (the live server would hang
   every request until it passes): every page is replaced by a page listing the
   problems, and the browser reloads into the site once the build passes again;
+- on each whole built page: a last check that no event handler or non-https
+  link reaches a reader (:func:`briefing.safehtml.harmful_output`);
 - after the build: drop cache entries no recent build used;
 - in ``make serve``: poll for edits every 0.1 s rather than 0.5 s.
 """
@@ -24,11 +31,6 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-
-from briefing.devserver import poll_faster
-from briefing.problems import problem_page
-from briefing.site import context_for
-from briefing.templatecache import cache_loaded_templates
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 # Outside MkDocs' loggers: under `serve`, strict mode would otherwise abort the build on
@@ -47,6 +49,36 @@ def on_startup(command: str, dirty: bool) -> None:  # noqa: ARG001 - MkDocs' sig
         serve_log.propagate = False
 
 
+def context_for(config: MkDocsConfig):  # briefing.site.BuildContext, imported late on purpose
+    """The build's context, from the engine's current code (imported here, after stale modules are forgotten)."""
+    from briefing.site import context_for as current
+
+    return current(config)
+
+
+def problem_page(problems):  # see briefing.problems.problem_page
+    from briefing.problems import problem_page as current
+
+    return current(problems)
+
+
+@event_priority(100)  # first of all, before mkdocs-macros imports macros.py
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # mkdocs serve rebuilds in one process and keeps hook files loaded: run the engine's current code.
+    from briefing.codereload import forget_changed_code
+
+    for path in forget_changed_code():
+        log.info("briefing: %s changed; its code is reloaded", path.name)
+    return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    # After every on_config, so mkdocs-macros has built the Jinja environment this replaces.
+    macros = config.plugins.get("macros")
+    if macros is not None:
+        context_for(config).install_page_environment(macros)
+
+
 @event_priority(100)  # before mkdocs-macros renders the page
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     context = context_for(config)
@@ -57,12 +89,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return context_for(config).finish_page_html(page.file.src_path, html)
-
-
-@event_priority(100)  # before anything that rewrites the page's HTML
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    context = context_for(config)
-    return problem_page(context.problems) if context.failed else context.finish_page_output(page.file.src_path, output)
 
 
 def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 Environment
@@ -80,8 +106,25 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
             log.error(str(problem))
         raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
     if context.cache is not None:
+        from briefing.templatecache import cache_loaded_templates
+
         cache_loaded_templates(env, context.cache)
     return env
+
+
+@event_priority(100)  # before anything else reads or rewrites the page's HTML
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    context = context_for(config)
+    if context.failed:
+        return problem_page(context.problems)
+    output = context.finish_page_output(page.file.src_path, output)
+    # Last line of defence, on the whole page as readers get it: no handler, no javascript: or data: link.
+    from briefing.safehtml import harmful_output
+
+    harmful = harmful_output(output)
+    if harmful:
+        raise PluginError(f"{page.file.src_uri}: the built page would carry {', '.join(harmful[:5])}; nothing more is written.")
+    return output
 
 
 @event_priority(-100)  # after the downloads hook: its cache use counts too
@@ -102,6 +145,8 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: AN
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
+    from briefing.devserver import poll_faster
+
     if not poll_faster(server):
         log.info("briefing: could not shorten the file polling interval of this MkDocs; edits are noticed as usual")
     return server

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from briefing.downloads import write_changed
-from briefing.site import context_for
-
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    from briefing.downloads import write_changed  # imported here: see briefing_hooks.on_config
+    from briefing.site import context_for
+
     context = context_for(config)
     if not context.data.readable or context.failed:
         return

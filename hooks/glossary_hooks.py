@@ -1,21 +1,20 @@
 """MkDocs hook: explain the glossary's abbreviations on every page.
 
-Runs after mkdocs-macros (a hook module has one function per event, so this
-is separate from ``briefing_hooks.py``) and appends the glossary from the
-data file as Markdown abbreviation definitions, which Material shows as
-tooltips wherever the abbreviation appears.
+The glossary of the data file is handed to Markdown's ``abbr`` extension as
+its ``glossary`` option, so Material shows each expansion as a tooltip
+wherever the abbreviation appears. The expansions are data, never Markdown
+text: they become the ``title`` attribute of ``<abbr>`` (escaped), so a
+glossary entry cannot add a link, an attribute or a paragraph to a page.
 """
 
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
-
-from briefing.site import context_for
 
 
-@event_priority(-100)  # after mkdocs-macros has rendered the page
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return markdown + "\n" + context_for(config).abbreviations()
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    from briefing.site import context_for  # imported here: see briefing_hooks.on_config
+
+    abbr = config.mdx_configs.setdefault("abbr", {})
+    abbr["glossary"] = context_for(config).abbreviation_glossary()
+    return config

@@ -61,6 +61,30 @@ def test_relative_links_between_pages() -> None:
     assert relative_href("trade/", "trade/") == "./"
 
 
+def test_tokens_written_in_text_are_not_macro_output() -> None:
+    """Issue 17: page text could forge a placeholder (another macro's output) or crash the build."""
+    subject = renderer()
+    subject.begin_page("trade.md", "")
+    token = subject.macros()["figure"]("trade.turnover_2022")
+    forged = "BRIEFINGMACRO0X BRIEFINGMACRO999X " + token.replace(subject.token_prefix, "BRIEFINGMACRO")
+    html = subject.expand(f"<p>{forged} and {token}</p>")
+    assert html.count('data-figure="trade.turnover_2022"') == 1
+    assert "BRIEFINGMACRO0X BRIEFINGMACRO999X" in html
+    assert list(subject.problems) == []
+    assert renderer().token_prefix != subject.token_prefix, "a new nonce per build"
+
+
+def test_a_macro_output_that_does_not_come_back_is_a_problem() -> None:
+    subject = renderer()
+    subject.begin_page("trade.md", "")
+    figure = subject.macros()["figure"]
+    figure("trade.turnover_2022")
+    kept = figure("trade.turnover_2022")
+    subject.expand(f"<p>{kept}</p>")
+    [problem] = list(subject.problems)
+    assert problem.path == "docs/trade.md" and "1 macro output(s) did not reach the page" in problem.message
+
+
 def test_deferred_figures_give_search_only_their_text_and_the_page_the_same_markup() -> None:
     from material.plugins.search.plugin import Parser
 

@@ -11,7 +11,10 @@ download files. Each is a pure function of inputs that are part of its key
 - the texts :mod:`briefing.formatting` made (:func:`load_formatting_memo`,
   :func:`save_formatting_memo`), keyed by the code and library versions;
 - the download files (:func:`cached_download_files`), keyed by the data and
-  the charts' bytes.
+  the charts' bytes;
+- the results of checks that read only what they are given (:class:`CheckMemo`):
+  the sandbox's reading of each page's template, the last-line check of each
+  built page, keyed by the digest of what they read.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from briefing import formatting
 from briefing.buildcache import CODE_DIGEST, BuildCache, digest, installed_versions
@@ -29,8 +33,10 @@ from briefing.charts import RenderedChart
 from briefing.data import BriefingData, load_briefing
 from briefing.downloads import download_files
 
+CHECKS_KIND = "checks"
 DATA_KIND = "data"
 FORMATTING_KIND = "formatting"
+T = TypeVar("T")
 DOWNLOADS_KIND = "downloads"
 
 
@@ -124,3 +130,45 @@ def cached_download_files(
     files = download_files(data, charts)
     cache.put(DOWNLOADS_KIND, key, files)
     return files
+
+
+class CheckMemo:
+    """Results of deterministic checks by the digest of their inputs, kept between builds.
+
+    A check whose code (part of the key) and input did not change gives the same
+    result; a build stores the results it used, so the entry stays the size of one build.
+    """
+
+    def __init__(self, cache: BuildCache | None) -> None:
+        self.cache = cache
+        self.key = digest(CODE_DIGEST, installed_versions())
+        self.known: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        self.loaded: frozenset[str] = frozenset()
+        if cache is None:
+            return
+        stored = cache.get(CHECKS_KIND, self.key)
+        if stored is not None:
+            try:
+                known = json.loads(stored["results"])
+            except (KeyError, ValueError):
+                known = {}
+            if isinstance(known, dict):
+                self.known = known
+                self.loaded = frozenset(known)
+
+    def result(self, check: Callable[[], T], *inputs: str) -> T | Any:
+        """``check()``, or its stored result for the same ``inputs`` (results must be JSON values)."""
+        name = digest(*inputs)
+        if name in self.known:
+            value = self.known[name]
+        else:
+            value = self.known[name] = check()
+        self.used[name] = value
+        return value
+
+    def save(self) -> None:
+        """Store the results this build used, if they are not exactly the ones it found."""
+        if self.cache is None or not self.used or frozenset(self.used) == self.loaded:
+            return
+        self.cache.put(CHECKS_KIND, self.key, {"results": json.dumps(self.used, sort_keys=True).encode("utf-8")})

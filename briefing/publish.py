@@ -23,9 +23,9 @@ stop that removes it at once, and the generator's process dies with this one.
 from __future__ import annotations
 
 import argparse
-import importlib
 import ctypes
 import ctypes.util
+import importlib
 import os
 import re
 import shutil

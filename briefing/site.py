@@ -23,9 +23,11 @@ from jinja2.exceptions import SecurityError
 
 from briefing.buildcache import DEFAULT_KEEP, BuildCache
 from briefing.cached import (
+    CHECKS_KIND,
     DATA_KIND,
     DOWNLOADS_KIND,
     FORMATTING_KIND,
+    CheckMemo,
     cached_download_files,
     load_data,
     load_formatting_memo,
@@ -42,7 +44,7 @@ from briefing.problems import Problems, did_you_mean
 from briefing.project import Project
 from briefing.render import PageCard, Renderer, relative_href
 from briefing.safehtml import locate_needle, unsafe_markup
-from briefing.templatecache import PAGE_KIND, TEMPLATE_KIND, cache_page_compiles
+from briefing.templatecache import PAGE_KIND, TEMPLATE_KIND, cache_page_compiles, environment_signature
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -122,6 +124,7 @@ class BuildContext:
         self.cache: BuildCache | None = BuildCache.for_project(project.root)
         self.data, self.data_identity = load_data(project.data_file, project.data_display_path, self.cache)
         self._formatting = load_formatting_memo(self.cache)
+        self._checks = CheckMemo(self.cache)
         self.problems: Problems = self.data.problems
         self.problems.extend(project.problems)
         self.renderer = Renderer(self.data, self.problems, project.docs_prefix, project.use_directory_urls, cache=self.cache)
@@ -160,7 +163,14 @@ class BuildContext:
         if error is None:
             if not isinstance(environment, PageEnvironment):
                 return markdown
-            refused = template_problems(environment, markdown, environment.globals)
+            known = environment.globals
+            refused = [
+                (int(line), str(message), str(hint))
+                for line, message, hint in self._checks.result(
+                    lambda: [list(problem) for problem in template_problems(environment, markdown, known)],
+                    "template_problems", environment_signature(environment), markdown, repr(sorted(known)),
+                )
+            ]
             for line, message, hint in refused:
                 self.problems.add(self.display_path(src_path), line + self.renderer.page.line_offset, None, message, hint)
             return markdown if not refused else "(This page uses what pages may not; see the build log.)"
@@ -259,6 +269,12 @@ class BuildContext:
         self._page_anchors[src_path].update(f"fig-tip-{number}" for number in figures)
         return html
 
+    def harmful_output(self, output: str) -> list[str]:
+        """:func:`briefing.safehtml.harmful_output` of a whole built page, from the build cache for the same bytes."""
+        from briefing.safehtml import harmful_output
+
+        return [str(item) for item in self._checks.result(lambda: harmful_output(output), "harmful_output", output)]
+
     def finish_page_output(self, src_path: str, output: str) -> str:
         """The finished page with its figures' markup in place (see :meth:`Renderer.insert_figures`)."""
         return self.renderer.insert_figures(output, self._page_figures.get(src_path, {}))
@@ -320,6 +336,7 @@ class BuildContext:
         if self.cache is None:
             return
         save_formatting_memo(self.cache, self._formatting)
+        self._checks.save()
         log.info("briefing: build cache %s: %s", self.cache.root,
                  ", ".join(f"{kind} {self.cache.hits.get(kind, 0)} hit(s) {self.cache.misses.get(kind, 0)} miss(es)"
                            for kind in sorted(set(self.cache.hits) | set(self.cache.misses))) or "unused")
@@ -330,6 +347,7 @@ class BuildContext:
             DATA_KIND: DEFAULT_KEEP,
             FORMATTING_KIND: DEFAULT_KEEP,
             DOWNLOADS_KIND: DEFAULT_KEEP,
+            CHECKS_KIND: DEFAULT_KEEP,
         }
         for kind, count in keep.items():
             if self.cache.misses.get(kind):  # only a build that added entries can have made too many

@@ -54,7 +54,10 @@ def _pass_arg(function: Any) -> str:
 
 
 def environment_signature(environment: Environment) -> str:
-    """Everything besides the source that the code Jinja compiles depends on, as one digest."""
+    """Everything besides the source that the code Jinja compiles depends on, as one digest (once per environment)."""
+    known = getattr(environment, "_briefing_signature", None)
+    if isinstance(known, str):
+        return known
     parts: list[str] = [
         jinja2.__version__,
         sys.version,
@@ -89,7 +92,9 @@ def environment_signature(environment: Environment) -> str:
         repr(sorted((name, _pass_arg(function)) for name, function in environment.filters.items())),
         repr(sorted((name, _pass_arg(function)) for name, function in environment.tests.items())),
     ]
-    return digest(*parts)
+    signature = digest(*parts)
+    environment._briefing_signature = signature  # type: ignore[attr-defined]
+    return signature
 
 
 class TemplateBytecodeCache(BytecodeCache):

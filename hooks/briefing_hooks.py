@@ -119,9 +119,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         return problem_page(context.problems)
     output = context.finish_page_output(page.file.src_path, output)
     # Last line of defence, on the whole page as readers get it: no handler, no javascript: or data: link.
-    from briefing.safehtml import harmful_output
-
-    harmful = harmful_output(output)
+    harmful = context.harmful_output(output)
     if harmful:
         raise PluginError(f"{page.file.src_uri}: the built page would carry {', '.join(harmful[:5])}; nothing more is written.")
     return output

@@ -35,6 +35,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
@@ -42,6 +43,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import html as lxml_html
 
+from briefing import pdf_markup
 from briefing.downloads import PDF_PATH
 from briefing.navigation import built_file, nav_entries, read_mkdocs_config
 
@@ -52,14 +54,26 @@ FONTS_CSS = "assets/fonts/fonts.css"
 # Every font in the PDF must be one of these bundled families (names as WeasyPrint writes them).
 BUNDLED_FONT_PREFIXES = ("Briefing-Sans", "Briefing-Mono")
 GENERATOR = "MkDocs and WeasyPrint (briefing.pdf)"
+# PDF/UA-1 (ISO 14289-1): tagged PDF 1.7 whose XMP metadata declares the conformance.
+PDF_VARIANT = "pdf/ua-1"
+# Tables with at most this many body rows are never split across pages.
+SHORT_TABLE_ROWS = 12
+# Links that never print a page reference: what they point to is evident or listed elsewhere.
+NO_PAGE_REFERENCE_CLASSES = ("fig__value", "fig__noteref", "cite", "person")
 
 # What the site shows only on screen: (tag, class) pairs, "" meaning any tag or no class needed.
 SCREEN_ONLY: tuple[tuple[str, str], ...] = (
     ("a", "headerlink"),           # the pilcrow permalinks
     ("a", "md-content__button"),   # edit and view-source buttons
-    ("aside", "page-meta"),        # per-page footer: dates and the PDF link; the cover says it once
+    ("", "page-head__byline"),     # per-page byline and dates: the cover says them once
+    ("", "page-head__actions"),    # the PDF and Cite buttons, and the citation popover
+    ("", "fig__links"),            # a figure popover's links; the footnote names the source
     ("", "md-source-file"),        # git revision dates
     ("", "md-feedback"),
+    ("", "screen-only"),           # wording for a screen ("point at a figure"); .print-only says it for paper
+    ("", "fig__links"),            # a figure popover's links to its source and Key figures entry
+    ("", "chart__downloads"),      # a chart's files and its data table: the chart is what is read in print,
+    ("", "chart__data"),           # and Key figures lists every value with its source
     ("nav", "md-tags"),
     ("form", ""),
     ("button", ""),
@@ -131,6 +145,11 @@ class Cover:
     description: str
     site_url: str
 
+    @property
+    def site_address(self) -> str:
+        """The site's address if it is a real one, else "": a placeholder is never printed."""
+        return self.site_url if pdf_markup.is_public_address(self.site_url) else ""
+
 
 @dataclass
 class Chapter:
@@ -142,6 +161,7 @@ class Chapter:
     anchor: str
     title: str = ""
     body: str = ""
+    part_start: bool = False
 
 
 @dataclass
@@ -166,7 +186,7 @@ class PdfReport:
 # Reading the project
 
 
-def read_config(project_dir: Path) -> dict:
+def read_config(project_dir: Path) -> dict[str, Any]:
     """The project's ``mkdocs.yml`` as plain data (tags read as None)."""
     path = project_dir / "mkdocs.yml"
     try:
@@ -175,7 +195,7 @@ def read_config(project_dir: Path) -> dict:
         raise PdfError(f"PDF: cannot read {path}: {error}") from error
 
 
-def nav_pages(config: dict) -> list[NavPage]:
+def nav_pages(config: dict[str, Any]) -> list[NavPage]:
     """The pages of ``nav:`` in order, each with its top-level section; links out are skipped."""
     if not config.get("nav"):
         raise PdfError("PDF: mkdocs.yml has no nav: the PDF takes its chapters and their order from it")
@@ -187,7 +207,7 @@ def built_page(src: str, use_directory_urls: bool = True) -> str:
     return built_file(src, use_directory_urls)
 
 
-def load_cover(project_dir: Path, config: dict) -> Cover:
+def load_cover(project_dir: Path, config: dict[str, Any]) -> Cover:
     """The cover's text, from the data file's ``meta`` block and ``site_description``."""
     from briefing.data import load_briefing
     from briefing.formatting import format_day
@@ -211,7 +231,7 @@ def load_cover(project_dir: Path, config: dict) -> Cover:
         author=meta.author,
         licence=meta.licence,
         description=str(config.get("site_description") or meta.subtitle),
-        site_url=meta.site_url,
+        site_url=str(config.get("site_url") or ""),
     )
 
 
@@ -276,6 +296,7 @@ class _ChapterBuilder:
         self.by_path = {_site_path(chapter.url): chapter for chapter in chapters}
         self.problems: list[str] = []
         self.links: list[tuple[Chapter, str, str]] = []  # chapter, original href, rewritten anchor
+        self.printed_addresses: set[str] = set()  # each address is printed once, at its first link
         self.lang = ""
 
     def where(self, chapter: Chapter) -> str:
@@ -298,15 +319,21 @@ class _ChapterBuilder:
             self.problems.append(f"{self.where(chapter)}: no <article class=\"md-content__inner\"> in the built page")
             return
         article = articles[0]
+        pdf_markup.figure_values_as_text(article)
         self._strip_screen_only(article)
         headings = article.xpath(".//h1")
         if not headings:
             self.problems.append(f"{self.where(chapter)}: the page has no title (h1)")
             return
         chapter.title = _text(headings[0])
-        self._mark_empty_table_heads(article)
+        pdf_markup.scope_table_headers(article)
+        pdf_markup.mark_short_tables(article, SHORT_TABLE_ROWS)
+        pdf_markup.set_table_columns(article)
+        pdf_markup.prepare_charts(article)
+        pdf_markup.break_identifiers(article)
         self._use_bundled_fonts_in_svg(article)
         self._reanchor(article, chapter)
+        pdf_markup.set_notes(article)
         chapter.body = (article.text or "").strip() + "".join(
             lxml_html.tostring(child, encoding="unicode", with_tail=True) for child in article)
 
@@ -315,6 +342,12 @@ class _ChapterBuilder:
         doomed = []
         for element in article.iter():
             if not isinstance(element.tag, str):
+                continue
+            if element.tag == "button" and element.get("popovertarget"):
+                # A figure's value opens its popover on screen; on paper it is text with a footnote.
+                element.tag = "span"
+                for attribute in ("type", "popovertarget"):
+                    element.attrib.pop(attribute, None)
                 continue
             for tag, name in SCREEN_ONLY:
                 if (not tag or element.tag == tag) and (not name or _has_class(element, name)):
@@ -325,12 +358,6 @@ class _ChapterBuilder:
         for element in doomed:
             if element.getparent() is not None:
                 element.drop_tree()
-
-    @staticmethod
-    def _mark_empty_table_heads(article: lxml_html.HtmlElement) -> None:
-        for head in article.iter("thead"):
-            if not _text(head):
-                _add_class(head, "thead--empty")
 
     @staticmethod
     def _use_bundled_fonts_in_svg(article: lxml_html.HtmlElement) -> None:
@@ -432,8 +459,8 @@ class _ChapterBuilder:
         href = link.get("href", "")
         resolved = self._resolve(chapter, href)
         if resolved is None:
-            if _text(link) == href.strip():
-                _add_class(link, "link--bare")
+            if urlsplit(href).scheme in ("http", "https"):
+                self._print_address(link, href.strip())
             return
         path, fragment = resolved
         target = self.by_path.get(_site_path(path))
@@ -441,12 +468,33 @@ class _ChapterBuilder:
             anchor = self._anchor(target, fragment) if fragment else target.anchor
             link.set("href", "#" + anchor)
             self.links.append((chapter, href, anchor))
+            # A place inside a chapter gets its page printed, "(p. 12)". A whole chapter does not:
+            # the link names it and the contents give its page. A page reference makes WeasyPrint lay
+            # out the page holding it again once the target's page is known (twice for a forward
+            # one), which cost a third of the PDF's time when every chapter linked to others.
+            if fragment and not any(_has_class(link, name) for name in NO_PAGE_REFERENCE_CLASSES):
+                _add_class(link, "xref")
             return
-        # A file of the site that is not a chapter (a download, an asset): link to it online.
+        # A file of the site that is not a chapter (a download, an asset): online only.
+        if not self.site_url:
+            # No real address to send a reader to: the link's words stay, as plain text.
+            link.tag = "span"
+            for name in ("href", "type", "download", "target", "rel", "hreflang"):
+                link.attrib.pop(name, None)
+            _add_class(link, "link--offline")
+            return
         absolute = urljoin(self.site_url, quote(path) + (f"#{quote(fragment)}" if fragment else ""))
         link.set("href", absolute)
-        if _text(link) == absolute:
+        self._print_address(link, absolute)
+
+    def _print_address(self, link: lxml_html.HtmlElement, address: str) -> None:
+        """Paper cannot be clicked: a link out shows its address, once in the document."""
+        if _text(link) == address:
             _add_class(link, "link--bare")
+            pdf_markup.set_address_text(link, address)
+        elif address not in self.printed_addresses:
+            pdf_markup.append_address(link, address)
+        self.printed_addresses.add(address)
 
     def check_links(self, known_ids: set[str]) -> None:
         for chapter, href, anchor in self.links:
@@ -472,20 +520,17 @@ class SiteOnlyFetcher:
     """
 
     def __init__(self, roots: Sequence[Path]) -> None:
-        from weasyprint.urls import URLFetcher
-
         self.roots = [root.resolve() for root in roots]
         self.refused: list[str] = []
-        self._fetcher_class = URLFetcher
 
-    def make(self):
+    def make(self) -> Any:
         """The fetcher object to hand to WeasyPrint."""
-        from weasyprint.urls import URLFetcherResponse
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
 
         owner = self
 
-        class _Fetcher(self._fetcher_class):
-            def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        class _Fetcher(URLFetcher):  # type: ignore[misc]
+            def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
                 path = owner.allowed_path(url)
                 if path is None:
                     owner.refused.append(url if len(url) <= 120 else url[:117] + "...")
@@ -557,13 +602,15 @@ def assemble(site_dir: Path, pages: Sequence[NavPage], cover: Cover, created: dt
             problems.append(f"{page.src} and {anchors[anchor]} would both be the chapter '{anchor}'")
         anchors[anchor] = page.src
         chapters.append(Chapter(src=page.src, part=page.part, url=url, anchor=anchor))
-    builder = _ChapterBuilder(site_dir, chapters, cover.site_url, docs_dir)
+    builder = _ChapterBuilder(site_dir, chapters, cover.site_address, docs_dir)
     builder.build()
     parts: list[Part] = []
     for chapter in chapters:
         if not parts or parts[-1].title != chapter.part:
             parts.append(Part(chapter.part))
         parts[-1].chapters.append(chapter)
+    for part in opening_parts(parts):
+        part.chapters[0].part_start = True
     markup = template_environment().get_template(TEMPLATE).render(
         lang=builder.lang or "en",
         cover=cover,
@@ -582,17 +629,110 @@ def assemble(site_dir: Path, pages: Sequence[NavPage], cover: Cover, created: dt
     return markup
 
 
+def opening_parts(parts: Sequence[Part]) -> list[Part]:
+    """The parts that start a page, as in a printed report: the front matter, the main matter, the reference part.
+
+    The front matter is what comes before the nav's first section (the home
+    page); the main matter starts with the first section; the last section
+    is the reference part. Sections in between run on.
+    """
+    sections = [part for part in parts if part.title]
+    opening = [parts[0]] if parts else []
+    for part in sections[:1] + sections[-1:]:
+        if part not in opening:
+            opening.append(part)
+    return opening
+
+
+class _CachedPageReferences:
+    """``pydyf.PDF.page_references``, built once per page count instead of at every use.
+
+    pydyf 0.13 rebuilds the tuple of every page's reference each time the
+    property is read, and WeasyPrint 70's tagging reads it once per structure
+    element: a cost of pages x elements, a fifth of a 250-page PDF's time.
+    The tuple only changes when a page is added, so it is kept until then.
+    """
+
+    def __get__(self, pdf: Any, owner: type | None = None) -> tuple[bytes, ...]:
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_briefing_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+            pdf.__dict__["_briefing_page_references"] = cached
+        references: tuple[bytes, ...] = cached[1]
+        return references
+
+
+@contextmanager
+def _page_references_cached() -> Iterator[None]:
+    """Within the block, pydyf's page references come from :class:`_CachedPageReferences`."""
+    import pydyf  # type: ignore[import-untyped]
+
+    original = pydyf.PDF.__dict__["page_references"]
+    pydyf.PDF.page_references = _CachedPageReferences()
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
+
+
+class _Finisher:
+    """Last touches on WeasyPrint's PDF objects before they are written, and what they show.
+
+    Every table header cell gets its ``/Scope`` (PDF/UA asks for it; WeasyPrint
+    writes only the cells' ``/Headers``): a header in a table's head row heads
+    its column, any other heads its row. The font names are read here too,
+    which costs nothing, instead of parsing the written PDF again.
+    """
+
+    def __init__(self) -> None:
+        self.font_names: set[str] = set()
+        self.header_cells = 0
+
+    def __call__(self, document: object, pdf: Any) -> None:
+        by_reference = {obj.reference: obj for obj in pdf.objects if hasattr(obj, "reference")}
+        for obj in pdf.objects:
+            if not isinstance(obj, dict):
+                continue
+            if obj.get("Type") == "/Font" and obj.get("BaseFont"):
+                base = str(obj["BaseFont"]).lstrip("/")
+                self.font_names.add(base.partition("+")[2] or base)
+            if obj.get("Type") == "/StructElem" and obj.get("S") == "/TH":
+                row = by_reference.get(obj.get("P"))
+                group = by_reference.get(row.get("P")) if row is not None else None
+                in_head = group is not None and group.get("S") == "/THead"
+                attributes = obj.get("A")
+                if not isinstance(attributes, dict):
+                    import pydyf
+
+                    attributes = obj["A"] = pydyf.Dictionary({"O": "/Table"})
+                attributes["Scope"] = "/Column" if in_head else "/Row"
+                self.header_cells += 1
+
+
 def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts_dir: Path | None = None) -> PdfReport:
-    """Render the assembled HTML to ``output`` with WeasyPrint, offline; fail on any refused resource."""
+    """Render the assembled HTML to ``output`` with WeasyPrint, offline; fail on any refused resource.
+
+    A tagged render is PDF/UA-1: screen readers and reflowing viewers get
+    headings, lists, tables with scoped headers, figures with alternative
+    text and the reading order; ``tagged=False`` is for measuring their cost.
+    """
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     fetcher = SiteOnlyFetcher([site_dir, *([fonts_dir] if fonts_dir else [])])
     url_fetcher = fetcher.make()
+    finisher = _Finisher()
+    options = {"pdf_variant": PDF_VARIANT} if tagged else {"pdf_tags": False}
     with _collect_weasyprint_messages() as collector:
-        # A tagged PDF: screen readers and reflowing viewers get headings, lists, tables and reading order.
-        document = HTML(string=markup, base_url=site_dir.resolve().as_uri() + "/", url_fetcher=url_fetcher).render(
-            stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=url_fetcher)], pdf_tags=tagged)
-        pdf = document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
+        fonts = FontConfiguration()
+        stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=url_fetcher, font_config=fonts)
+        base_url = site_dir.resolve().as_uri() + "/"
+        document = HTML(string=markup, base_url=base_url, url_fetcher=url_fetcher).render(
+            stylesheets=[stylesheet], pdf_tags=tagged, font_config=fonts
+        )
+        with _page_references_cached():
+            pdf = document.write_pdf(pdf_identifier=True, finisher=finisher, **options)
     if fetcher.refused:
         raise PdfError(
             "PDF not written: it needs resources from outside the built site, which the offline build refuses:\n"
@@ -600,7 +740,7 @@ def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts
     errors = [message for level, message in collector.messages if level >= logging.ERROR]
     if errors:
         raise PdfError("PDF not written: WeasyPrint reported errors:\n" + "\n".join(f"  {m}" for m in errors))
-    foreign = foreign_fonts(pdf)
+    foreign = sorted(name for name in finisher.font_names if not name.startswith(BUNDLED_FONT_PREFIXES))
     if foreign:
         raise PdfError(
             "PDF not written: it would embed fonts that are not the bundled ones (a character the bundled "
@@ -624,7 +764,7 @@ def pdf_font_names(pdf: bytes) -> set[str]:
     names: set[str] = set()
     seen: set[int] = set()
 
-    def walk(resources: object) -> None:
+    def walk(resources: Any) -> None:
         resources = resources.get_object() if resources is not None else None
         if not isinstance(resources, dict) or id(resources) in seen:
             return

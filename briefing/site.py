@@ -21,6 +21,7 @@ import yaml
 from jinja2 import Environment, TemplateNotFound, UndefinedError
 from jinja2.exceptions import SecurityError
 
+<<<<<<< HEAD
 from briefing.buildcache import DEFAULT_KEEP, BuildCache
 from briefing.cached import (
     CHECKS_KIND,
@@ -37,12 +38,15 @@ from briefing.charts import CACHE_KIND as CHART_KIND
 from briefing.charts import RenderedChart
 from briefing.downloads import PDF_PATH
 from briefing.formatting import format_day
+=======
+from briefing.data import BriefingData, load_briefing
+>>>>>>> main
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
 from briefing.pageenv import PageEnvironment, install, template_problems
 from briefing.plaintext import text_fault
 from briefing.problems import Problems, did_you_mean
 from briefing.project import Project
-from briefing.render import PageCard, Renderer, relative_href
+from briefing.render import PageCard, Renderer
 from briefing.safehtml import locate_needle, unsafe_markup
 from briefing.templatecache import PAGE_KIND, TEMPLATE_KIND, cache_page_compiles, environment_signature
 
@@ -224,6 +228,7 @@ class BuildContext:
                 return number
         return 1
 
+<<<<<<< HEAD
     def page_footer(self, url: str) -> dict[str, str] | None:
         """What the theme's footer line shows on the page at ``url``: dates, version, PDF link."""
         meta = self.data.meta
@@ -239,6 +244,8 @@ class BuildContext:
             }
         return {**self._footer, "pdf_href": relative_href(url, PDF_PATH)}
 
+=======
+>>>>>>> main
     def abbreviation_glossary(self) -> dict[str, str]:
         """The glossary for Markdown's ``abbr`` extension: plain text, never parsed as Markdown."""
         return dict(self.data.glossary)
@@ -255,8 +262,8 @@ class BuildContext:
         self.problems.add(shown, where, None, message, hint)
         self.renderer.page.failed = True
 
-    def finish_page_html(self, src_path: str, html: str) -> str:
-        """Put the macros' markup into a page's HTML, then check the result; return it."""
+    def finish_page_html(self, src_path: str, html: str, meta: Mapping[str, Any] | None = None, canonical_url: str = "") -> str:
+        """Put the macros' markup into a page's HTML, check the result, then add the page head; return it."""
         source_text = self._page_sources.get(src_path, "")
         for unsafe in unsafe_markup(html):
             self.problems.add(
@@ -264,10 +271,22 @@ class BuildContext:
                 "pages may not run scripts or link elsewhere than https: (see README, Contributions and trust)",
             )
         html = self.renderer.expand(html)
+<<<<<<< HEAD
         figures = self._page_figures[src_path] = self.renderer.page.figures
         self.check_page_html(src_path, self.renderer.deferred_view(html) if figures else html)
         self._page_anchors[src_path].update(f"fig-tip-{number}" for number in figures)
         return html
+=======
+        self.check_page_html(src_path, html)
+        if meta is None:
+            return html
+        head = str(self.renderer.page_head(str(meta.get("summary") or ""), canonical_url or ""))
+        title_end = html.find("</h1>")
+        if title_end < 0:
+            return head + html
+        title_end += len("</h1>")
+        return html[:title_end] + head + html[title_end:]
+>>>>>>> main
 
     def harmful_output(self, output: str) -> list[str]:
         """:func:`briefing.safehtml.harmful_output` of a whole built page, from the build cache for the same bytes."""

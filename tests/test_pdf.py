@@ -8,6 +8,7 @@ pages it was made from.
 
 from __future__ import annotations
 
+import copy
 import html
 import os
 import re
@@ -25,6 +26,7 @@ from pypdf import PdfReader
 from briefing import pdf as briefing_pdf
 from briefing.project import Project
 from briefing.publish import publish
+from tests import pdf_geometry
 from tests.conftest import ROOT, nav_pages, page_path
 
 pytestmark = pytest.mark.slow
@@ -70,6 +72,15 @@ def page_texts(reader: PdfReader) -> list[str]:
 
 
 @pytest.fixture(scope="module")
+def pdf_pages(site: Path) -> list[pdf_geometry.Page]:
+    """Every PDF page with its words' boxes, as poppler reads them."""
+    if not pdf_geometry.have_pdftotext():
+        message = "pdftotext missing: install poppler-utils"
+        pytest.fail(message) if os.environ.get("CI") == "true" else pytest.skip(message)
+    return pdf_geometry.read_pages(site / PDF_PATH)
+
+
+@pytest.fixture(scope="module")
 def built_pages(site: Path) -> list[BuiltPage]:
     pages = []
     for src in nav_pages():
@@ -83,22 +94,24 @@ def built_pages(site: Path) -> list[BuiltPage]:
 
 
 @pytest.fixture(scope="module")
-def chapter_starts(built_pages: list[BuiltPage], page_texts: list[str]) -> dict[str, int]:
-    """1-based PDF page where each chapter starts: the page whose text begins with the chapter's title."""
+def chapter_starts(built_pages: list[BuiltPage], reader: PdfReader, page_texts: list[str]) -> dict[str, int]:
+    """1-based PDF page where each chapter starts: where its bookmark points, a page that shows its title."""
+    bookmarks = {entry["/Title"]: reader.get_destination_page_number(entry) + 1
+                 for entry in reader.outline if not isinstance(entry, list)}
     starts = {}
     for page in built_pages:
-        found = [number for number, text in enumerate(page_texts, start=1)
-                 if number > 2 and normalise(text.split("\n", 1)[0]) == page.title]
-        assert len(found) == 1, f"{page.src}: chapter '{page.title}' starts on pages {found}"
-        starts[page.src] = found[0]
+        assert page.title in bookmarks, f"{page.src}: no bookmark for '{page.title}'"
+        start = bookmarks[page.title]
+        assert page.title in normalise(page_texts[start - 1]), f"{page.src}: '{page.title}' is not on page {start}"
+        starts[page.src] = start
     return starts
 
 
 def chapter_text(page: BuiltPage, built_pages: list[BuiltPage], starts: dict[str, int], texts: list[str]) -> str:
-    """The text of the PDF pages of one chapter."""
+    """The text of the PDF pages of one chapter (with the pages it shares with the chapters either side)."""
     first = starts[page.src]
     index = built_pages.index(page)
-    last = starts[built_pages[index + 1].src] - 1 if index + 1 < len(built_pages) else len(texts)
+    last = starts[built_pages[index + 1].src] if index + 1 < len(built_pages) else len(texts)
     return normalise(" ".join(texts[first - 1:last]))
 
 
@@ -112,7 +125,39 @@ def test_pdf_is_written_into_the_site(site: Path, reader: PdfReader, built_pages
 def test_chapters_follow_the_nav_order(built_pages: list[BuiltPage], chapter_starts: dict[str, int]) -> None:
     starts = [chapter_starts[page.src] for page in built_pages]
     assert starts == sorted(starts)
-    assert len(set(starts)) == len(starts)
+
+
+def test_parts_start_pages_and_chapters_run_on(
+    built_pages: list[BuiltPage],
+    chapter_starts: dict[str, int],
+    page_texts: list[str],
+    pdf_pages: list[pdf_geometry.Page],
+) -> None:
+    """The front matter, the main matter (first nav section) and the reference part (last section) open a page,
+    unless the page before would be left less than about 40 % full: then the part runs on, high on that page.
+    The other chapters run on."""
+    from briefing.navigation import nav_entries, read_mkdocs_config
+
+    sections = [entry.section for entry in nav_entries(read_mkdocs_config(ROOT / "mkdocs.yml")["nav"])]
+    part_of = dict(zip([page.src for page in built_pages], sections, strict=True))
+    titled = [section for section in dict.fromkeys(sections) if section]
+    opening = {built_pages[0].src} | {
+        next(page.src for page in built_pages if part_of[page.src] == section) for section in (titled[0], titled[-1])
+    }
+    run_on = 0
+    for page in built_pages:
+        start = chapter_starts[page.src]
+        opens_page = normalise(page_texts[start - 1]).startswith(page.title)
+        if page.src in opening and not opens_page:
+            words = page.title.split()
+            heading = next(
+                line for line in pdf_pages[start - 1].lines if line.text.startswith(" ".join(words[:2]))
+            )
+            share = heading.baseline / pdf_pages[start - 1].height
+            assert share < 0.5, f"{page.src} opens a part but runs on at {share:.0%} of page {start}"
+        run_on += page.src not in opening and not opens_page
+    assert run_on >= 3, "chapters of a part run on instead of each opening a page"
+    assert normalise(page_texts[chapter_starts[built_pages[1].src] - 1]).startswith(built_pages[1].title)
 
 
 def test_every_figure_appears_as_the_html_renders_it(
@@ -134,19 +179,21 @@ def test_every_figure_appears_as_the_html_renders_it(
     assert not problems, "\n".join(problems)
 
 
-def test_every_figure_source_is_a_footnote(site: Path, page_texts: list[str]) -> None:
-    """Each figure's tip (label and period) is printed once per figure: WeasyPrint must drop none."""
-    wanted: Counter[str] = Counter()
+def test_every_figure_source_is_a_footnote(site: Path, pdf_pages: list[pdf_geometry.Page]) -> None:
+    """Each figure's evidence (its label, period and source sentence) is in a note: WeasyPrint must drop none."""
+    notes = normalise(" ".join(note for page in pdf_pages for note in pdf_geometry.notes(page)))
+    missing = []
+    tips = 0
     for src in nav_pages():
         document = lxml_html.document_fromstring((site / page_path(src) / "index.html").read_text(encoding="utf-8"))
         for tip in document.xpath('//article//*[contains(concat(" ", @class, " "), " fig__tip ")]'):
-            label = tip.xpath('.//*[@class="fig__label"]')[0].text_content()
-            period = tip.xpath('.//*[@class="fig__period"]')[0].text_content()
-            wanted[normalise(f"{label} {period}")] += 1
-    text = normalise(" ".join(page_texts))
-    missing = {entry: (count, text.count(entry)) for entry, count in wanted.items() if text.count(entry) < count}
-    assert sum(wanted.values()) > 20
-    assert not missing, f"footnotes missing (wanted, found): {missing}"
+            tips += 1
+            for name in ("fig__label", "fig__quote", "fig__formula"):
+                for part in tip.xpath(f'.//*[contains(concat(" ", @class, " "), " {name} ")]'):
+                    if normalise(part.text_content()) not in notes:
+                        missing.append(f"{src}: {normalise(part.text_content())}")
+    assert tips > 20
+    assert not missing, "not in any note:\n" + "\n".join(missing)
 
 
 def test_contents_gives_the_page_where_each_chapter_starts(
@@ -160,16 +207,42 @@ def test_contents_gives_the_page_where_each_chapter_starts(
         assert numbers == [chapter_starts[page.src]], f"{page.title}: contents say {numbers}"
 
 
-def test_cross_references_give_the_right_page(
-    built_pages: list[BuiltPage], chapter_starts: dict[str, int], page_texts: list[str]
-) -> None:
-    text = normalise(" ".join(page_texts[2:]))
+def link_target_pages(reader: PdfReader, page_index: int) -> list[int]:
+    """1-based pages that the internal links on one page go to."""
+    targets = []
+    for annotation in reader.pages[page_index].get("/Annots") or []:
+        annotation = annotation.get_object()
+        destination = annotation.get("/Dest")
+        action = annotation.get("/A")
+        if destination is None and action is not None and action.get("/S") == "/GoTo":
+            destination = action.get("/D")
+        if destination is None:
+            continue
+        if isinstance(destination, str) or not hasattr(destination, "__getitem__"):
+            destination = reader.named_destinations[str(destination)]
+            targets.append(reader.get_destination_page_number(destination) + 1)
+        else:
+            targets.append(reader.get_page_number(destination[0].get_object()) + 1)
+    return targets
+
+
+def test_cross_references_give_the_right_page(reader: PdfReader, page_texts: list[str]) -> None:
+    """A reference to a place in another part of the briefing prints the page its link goes to, "(p. 12)"."""
     seen = 0
-    for page in built_pages:
-        for match in re.finditer(re.escape(page.title) + r" \(p\.\s?(\d+)\)", text):
+    for index, text in enumerate(page_texts):
+        printed = [int(number) for number in re.findall(r"\(p\.\s?(\d+)\)", normalise(text))]
+        targets = link_target_pages(reader, index)
+        for number in printed:
             seen += 1
-            assert int(match.group(1)) == chapter_starts[page.src], f"{match.group(0)}: starts on {chapter_starts[page.src]}"
-    assert seen >= 5, "the Home page's list of pages alone has more cross-references"
+            assert number in targets, f"page {index + 1}: (p. {number}) but its links go to {sorted(set(targets))}"
+    assert seen >= 3, "Key figures' derived figures alone refer to more places"
+
+
+def test_links_to_whole_chapters_print_no_page(page_texts: list[str], built_pages: list[BuiltPage]) -> None:
+    """The contents give each chapter's page; a link to a chapter does not repeat it (and costs no re-layout)."""
+    text = normalise(" ".join(page_texts[2:]))
+    for page in built_pages:
+        assert not re.search(re.escape(page.title) + r" \(p\.\s?\d+\)", text), page.title
 
 
 def test_internal_links_are_clickable(reader: PdfReader) -> None:
@@ -183,40 +256,199 @@ def test_internal_links_are_clickable(reader: PdfReader) -> None:
     assert internal > 50
 
 
-def test_external_links_are_printed(reader: PdfReader, page_texts: list[str]) -> None:
-    """Every link out of the PDF shows its address in the text, so that it can be followed on paper."""
-    text = "".join("".join(page_texts).split())  # addresses wrap anywhere
+REAL_ADDRESS = "https://briefing-desk.github.io/xi-russia-2023/"
+
+
+@pytest.fixture(scope="module")
+def pdf_with_real_address(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The briefing's PDF made as for a deployment: ``site_url`` in mkdocs.yml set to a real address."""
+    from tests.conftest import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("deployed") / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert re.search(r"^site_url: .*$", text, flags=re.M)
+    config.write_text(re.sub(r"^site_url: .*$", f"site_url: {REAL_ADDRESS}", text, flags=re.M), encoding="utf-8")
+    output = tmp_path_factory.mktemp("deployed-pdf") / "briefing.pdf"
+    briefing_pdf.build_pdf(project, site, output)
+    return output
+
+
+def test_placeholder_site_address_is_never_printed(reader: PdfReader, page_texts: list[str]) -> None:
+    """mkdocs.yml's site_url is a placeholder (example.org): no address of the site, no link to it."""
+    assert "example.org" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), "the test assumes the placeholder"
+    assert "Online at" not in page_texts[0]
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and action.get("/S") == "/URI":
+                assert "example.org" not in str(action["/URI"])
+
+
+def test_real_site_address_and_links_out_are_printed_once(pdf_with_real_address: Path) -> None:
+    """With a real site_url the cover gives it, and every link out shows its address once, wrapping cleanly."""
+    reader = PdfReader(pdf_with_real_address)
+    texts = [page.extract_text() or "" for page in reader.pages]
+    assert f"Online at {REAL_ADDRESS}" in normalise(texts[0]).replace(" ", " ")
+    pages = pdf_geometry.read_pages(pdf_with_real_address)
+    # The text without running heads and footers, whitespace removed: addresses may wrap, even to the next page.
+    text = "".join(word.text for page in pages for word in page.words if page.in_page_area(word))
     addresses = set()
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
             action = annotation.get_object().get("/A")
             if action is not None and action.get("/S") == "/URI":
                 addresses.add(str(action["/URI"]))
-    assert addresses, "the briefing links out (downloads, the site itself)"
+    assert any(address.startswith(REAL_ADDRESS + "downloads/") for address in addresses), addresses
     for address in addresses:
         assert address in text, address
+        printed = text.count(f"({address})")
+        assert printed <= 1, f"{address} printed {printed} times"
+    # An address wraps after "/" or ".", never at one of its own hyphens (a reader's copy would drop it).
+    for page in pages:
+        for line in page.lines:
+            last = line.words[-1].text
+            assert not ("/" in last and last.endswith("-")), f"page {page.number}: address broken at a hyphen: {last}"
+        assert not pdf_geometry.words_outside_text_block(page) or page.number == 1
 
 
 def test_screen_only_parts_are_gone(page_texts: list[str]) -> None:
     text = "\n".join(page_texts)
     assert "¶" not in text
-    assert "Download the whole briefing (PDF)" not in text
+    for screen_only in ("PDF of the briefing", "Download: plain text", "This page:", "Key figures entry", "Published 27"):
+        assert screen_only not in text, screen_only
+    assert "Every number in the briefing, with its source and exact wording." in " ".join(text.split())  # a standfirst stays
 
 
 def test_running_head_and_page_footer(page_texts: list[str], built_pages: list[BuiltPage],
-                                      chapter_starts: dict[str, int]) -> None:
+                                      chapter_starts: dict[str, int], pdf_pages: list[pdf_geometry.Page]) -> None:
     total = len(page_texts)
     for number, text in enumerate(page_texts[1:], start=2):
         assert f"Page {number} of {total}" in text
-    for page in built_pages:
-        first = page_texts[chapter_starts[page.src] - 1]
-        assert page.title in normalise(first.split("\n", 1)[1]), f"running head of {page.src}"
+    for number in range(3, total + 1):
+        # The head names the chapter at the top of the page: one opening the page, or the one running on.
+        opening = [page.title for page in built_pages if chapter_starts[page.src] == number
+                   and normalise(page_texts[number - 1]).startswith(page.title)]
+        running = [page.title for page in built_pages if chapter_starts[page.src] < number][-1:]
+        page = pdf_pages[number - 1]
+        head = " ".join(word.text for word in page.words if word.y_max < page.text_block[1])
+        assert head.endswith(tuple(opening or running)), f"page {number}: running head {head!r}"
     assert "Page 1 of" not in page_texts[0], "the cover has no footer"
 
 
-def test_outline_lists_the_chapters_in_order(reader: PdfReader, built_pages: list[BuiltPage]) -> None:
-    top = [entry["/Title"] for entry in reader.outline if not isinstance(entry, list)]
-    assert top == ["Contents", *[page.title for page in built_pages]]
+def test_outline_lists_the_chapters_in_order(reader: PdfReader, built_pages: list[BuiltPage],
+                                             page_texts: list[str]) -> None:
+    """The bookmarks are the contents: the same titles, in order, to the pages the contents give."""
+    top = [entry for entry in reader.outline if not isinstance(entry, list)]
+    assert [entry["/Title"] for entry in top] == ["Contents", *[page.title for page in built_pages]]
+    contents = {match.group(1): int(match.group(2)) for line in page_texts[1].splitlines()
+                if (match := re.match(r"(.+?)\s*(?:\.\s*)+(\d+)$", normalise(line)))}
+    for entry in top[1:]:
+        assert contents[entry["/Title"]] == reader.get_destination_page_number(entry) + 1, entry["/Title"]
+
+
+# ---------------------------------------------------------------------------
+# The page as a reader sees it (word boxes from poppler)
+
+
+def test_every_word_lies_inside_the_text_block(pdf_pages: list[pdf_geometry.Page]) -> None:
+    outside = [f"page {page.number}: {word.text!r} at x {word.x_min:.0f}-{word.x_max:.0f}, y {word.y_max:.0f}"
+               for page in pdf_pages[1:] for word in pdf_geometry.words_outside_text_block(page)]
+    assert sum(len(page.words) for page in pdf_pages) > 3000
+    assert not outside, "\n".join(outside[:20])
+
+
+def test_no_note_marker_follows_a_digit(pdf_pages: list[pdf_geometry.Page]) -> None:
+    """"10²" reads as ten squared: a marker follows the word or punctuation that closes the phrase."""
+    markers = sum(pdf_geometry.is_marker(word, line) for page in pdf_pages for line in page.lines for word in line.words)
+    assert markers > 20, "the briefing has more note markers than that: did the marker detection break?"
+    glued = [f"page {page.number}: {found}" for page in pdf_pages for found in pdf_geometry.markers_after_digits(page)]
+    assert not glued, glued
+
+
+def test_no_page_repeats_a_note(pdf_pages: list[pdf_geometry.Page]) -> None:
+    """One source sentence behind several figures on a page is one note, referred to several times."""
+    repeated = []
+    noted = 0
+    for page in pdf_pages:
+        quotes = Counter(pdf_geometry.quoted(note) for note in pdf_geometry.notes(page))
+        noted += sum(quotes.values())
+        repeated += [f"page {page.number}: {quote[:60]!r} x{count}" for quote, count in quotes.items() if count > 1]
+    assert noted > 15
+    assert not repeated, repeated
+
+
+def test_no_page_but_the_cover_and_the_last_is_mostly_empty(pdf_pages: list[pdf_geometry.Page]) -> None:
+    """Every page between the cover and the last has body text below 40 % of its height."""
+    empty = []
+    for page in pdf_pages[1:-1]:
+        lowest = pdf_geometry.lowest_body_line(page)
+        if lowest is None or lowest < 0.4 * page.height:
+            empty.append(f"page {page.number}: lowest body line at {100 * (lowest or 0) / page.height:.0f} %")
+    assert not empty, empty
+
+
+def test_print_wording(page_texts: list[str]) -> None:
+    """Paper cannot be pointed at or clicked, and a placeholder address is never printed."""
+    text = normalise(" ".join(page_texts)).lower()
+    for phrase in ("example.org", "example.com", "localhost", "hover", "point at", "click", "tap on"):
+        assert phrase not in text, phrase
+    assert "notes at the foot of its page" in text, "the Sources page says where a figure's evidence is in print"
+
+
+def test_pdf_ua_conformance_is_declared(reader: PdfReader) -> None:
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r'pdfuaid:part(="1"|>1<)', metadata), metadata
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
+
+
+def structure_elements(reader: PdfReader) -> list[dict]:
+    """Every element of the PDF's structure tree, depth first."""
+    found = []
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
+    while stack:
+        element = stack.pop()
+        kids = element.get("/K")
+        kids = kids if isinstance(kids, list) else [kids]
+        for kid in reversed(kids):
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict) and kid.get("/Type") in (None, "/StructElem") and "/S" in kid:
+                found.append(kid)
+                stack.append(kid)
+    return found
+
+
+def descendants(element: dict) -> list[dict]:
+    found = []
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, dict) and "/S" in kid:
+            found += [kid, *descendants(kid)]
+    return found
+
+
+def test_every_table_has_scoped_header_cells(reader: PdfReader, built_pages: list[BuiltPage]) -> None:
+    tables = [element for element in structure_elements(reader) if element["/S"] == "/Table"]
+    shown = sum(len(page.article.xpath(".//table[not(ancestor::details)]")) for page in built_pages)
+    assert len({id(table) for table in tables}) >= shown >= 2, "the About and Key figures tables at least"
+    for table in tables:
+        headers = [cell for cell in descendants(table) if cell["/S"] == "/TH"]
+        assert headers, "a table without header cells"
+        for cell in headers:
+            assert cell["/A"]["/Scope"] in ("/Row", "/Column"), cell
+
+
+def test_every_chart_image_has_alternative_text(reader: PdfReader, built_pages: list[BuiltPage]) -> None:
+    figures = [element for element in structure_elements(reader) if element["/S"] == "/Figure"]
+    charts = sum(len(page.article.xpath('.//figure[contains(@class, "chart")]')) for page in built_pages)
+    assert charts >= 4
+    assert len(figures) >= charts
+    for figure in figures:
+        assert str(figure.get("/Alt", "")).strip(), figure
+    alternatives = " ".join(str(figure["/Alt"]) for figure in figures)
+    assert "Turnover, 2022: US$185 billion" in alternatives, "a chart's text alternative gives its values"
 
 
 def test_cover(page_texts: list[str]) -> None:
@@ -421,3 +653,61 @@ def test_chapter_ids_are_prefixed_and_references_follow(tmp_path: Path) -> None:
     assert "DejaVu" not in markup
     report = briefing_pdf.render(markup, site, site / PDF_PATH)
     assert briefing_pdf.foreign_fonts(report.path.read_bytes()) == []
+
+
+def test_cached_page_references_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pydyf workaround (page references built once per page count) changes no byte of the PDF."""
+    import contextlib
+
+    paragraphs = "".join(f"<h2 id='s{n}'>Section {n}</h2><p>{'Words on a page. ' * 80}</p>" for n in range(12))
+    site = small_site(tmp_path, paragraphs)
+    cached = render_small(site).path.read_bytes()
+    monkeypatch.setattr(briefing_pdf, "_page_references_cached", contextlib.nullcontext)
+    assert len(PdfReader(site / PDF_PATH).pages) > 4
+    assert render_small(site).path.read_bytes() == cached
+
+
+def test_charts_span_the_text_width_with_their_captions(reader: PdfReader, pdf_pages: list[pdf_geometry.Page]) -> None:
+    """A chart fills the text width, or a phone-sized drawing sits at the left with its caption beside it."""
+    px = 0.75  # WeasyPrint's structure boxes are in CSS px; poppler's words in pt
+    figures = [element for element in structure_elements(reader) if element["/S"] == "/Figure"]
+    assert figures
+    for figure in figures:
+        x1, y1, x2, y2 = (float(value) * px for value in figure["/A"]["/BBox"])
+        page = pdf_pages[reader.get_page_number(figure["/Pg"].get_object())]
+        left, _, right, _ = page.text_block
+        title = str(figure["/Alt"]).split(". ")[0]
+        assert abs(x1 - left) < 1.5, f"{title}: starts at x {x1:.0f}, the text block at {left:.0f}"
+        if x2 >= right - 1.5:
+            continue
+        beside = " ".join(word.text for word in page.words
+                          if word.x_min > x2 and y1 - 2 <= word.y_min and word.y_max <= y2 + 2)
+        assert " ".join(title.split()[:4]) in beside, f"{title}: {x2 - x1:.0f} pt wide, caption not beside it"
+        assert max(word.x_max for word in page.words if word.x_min > x2 and y1 - 2 <= word.y_min <= y2) > right - 30
+
+
+def test_no_heading_ends_a_page(pdf_pages: list[pdf_geometry.Page]) -> None:
+    """A heading (type of 10.5 pt and up) is never the last line of body text on a page (after the contents)."""
+    for page in pdf_pages[2:]:
+        body = [line for line in page.lines if page.in_page_area(line.words[0])
+                and any(word.height >= pdf_geometry.BODY_BOX_HEIGHT for word in line.words)]
+        if body:
+            last = body[-1]
+            assert min(word.height for word in last.words) < 14, f"page {page.number} ends with {last.text!r}"
+
+
+def test_boxes_are_not_split(built_pages: list[BuiltPage], page_texts: list[str]) -> None:
+    """An admonition (the Key points box) starts and ends on the same page."""
+    checked = 0
+    for page in built_pages:
+        for box in page.article.xpath('.//*[contains(concat(" ", @class, " "), " admonition ")]'):
+            box = copy.deepcopy(box)
+            for tip in box.xpath('.//*[contains(concat(" ", @class, " "), " fig__tip ")]'):
+                tip.drop_tree()  # a footnote in print
+            words = normalise(box.text_content()).split()
+            first, last = " ".join(words[:3]), " ".join(words[-4:])
+            pages = [number for number, text in enumerate(page_texts, start=1)
+                     if first in normalise(text) and last in normalise(text)]
+            assert pages, f"{page.src}: the box '{first} … {last}' is split across pages"
+            checked += 1
+    assert checked >= 1

@@ -24,11 +24,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
-<<<<<<< HEAD
 from briefing.buildcache import BuildCache
-=======
-from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path, cite_text
->>>>>>> main
 from briefing.charts import DERIVED_MARK, ChartError, RenderedChart, render_chart
 from briefing.data import BriefingData
 from briefing.downloads import (
@@ -40,6 +36,7 @@ from briefing.downloads import (
     FIGURES_JSON,
     PDF_PATH,
     chart_path,
+    cite_text,
 )
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity
 from briefing.navigation import page_url
@@ -130,7 +127,7 @@ class PageState:
     stash: list[Markup] = field(default_factory=list)
     line_offset: int = 0  # lines of the source file (front matter) before the template's first line
     failed: bool = False  # rendering stopped with a reported error: its macros' output is not expected back
-    figures: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # deferred figures by number: their key
+    figures: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)  # deferred figures by number: their key
 
 
 class Renderer:
@@ -152,12 +149,8 @@ class Renderer:
         self._charts: dict[str, RenderedChart] = {}
         self._failed_charts: set[str] = set()
         self._texts: dict[tuple[str, str], str] = {}
-<<<<<<< HEAD
-        # Per figure, style and link: the markup (its tip's id a slot) and what search indexes of it.
-        self._figure_markups: dict[tuple[str, str, str], tuple[Markup, str | None]] = {}
-=======
-        self._figure_markups: dict[tuple[str, str, str, str], Markup] = {}
->>>>>>> main
+        # Per figure, style and links: the markup (its tip's id a slot) and what search indexes of it.
+        self._figure_markups: dict[tuple[str, str, str, str], tuple[Markup, str | None]] = {}
         self.nav_pages: list[PageCard] = []
         nonce = secrets.token_hex(8)
         self.token_prefix = f"{TOKEN_PREFIX}{nonce}N"
@@ -255,16 +248,8 @@ class Renderer:
         source_href = self.source_href(entry.source) if source is not None else ""  # type: ignore[union-attr]
         key = (figure_id, style, href, source_href)
         if key not in self._figure_markups:
-<<<<<<< HEAD
-            # Rendered once per figure, style and link; only the tooltip's id differs per use.
-            is_derived = figure_id in self.data.derived
-            entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
-            source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
-            markup = self._inline(
-=======
             # Rendered once per figure, style and links; only the popover's id differs per use.
-            self._figure_markups[key] = self._inline(
->>>>>>> main
+            markup = self._inline(
                 "figure.html",
                 figure_id=figure_id,
                 entry=entry,
@@ -577,7 +562,7 @@ class Renderer:
         """``html`` with each deferred figure as an empty ``span.fig``: what the page checks read."""
         return self._deferred_pattern.sub('<span class="fig"></span>', html)
 
-    def insert_figures(self, html: str, figures: Mapping[int, tuple[str, str, str]]) -> str:
+    def insert_figures(self, html: str, figures: Mapping[int, tuple[str, str, str, str]]) -> str:
         """``html`` with each deferred figure of a page (:attr:`PageState.figures`) in place."""
         if not figures:
             return html

@@ -21,7 +21,6 @@ import yaml
 from jinja2 import Environment, TemplateNotFound, UndefinedError
 from jinja2.exceptions import SecurityError
 
-<<<<<<< HEAD
 from briefing.buildcache import DEFAULT_KEEP, BuildCache
 from briefing.cached import (
     CHECKS_KIND,
@@ -36,11 +35,6 @@ from briefing.cached import (
 )
 from briefing.charts import CACHE_KIND as CHART_KIND
 from briefing.charts import RenderedChart
-from briefing.downloads import PDF_PATH
-from briefing.formatting import format_day
-=======
-from briefing.data import BriefingData, load_briefing
->>>>>>> main
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
 from briefing.pageenv import PageEnvironment, install, template_problems
 from briefing.plaintext import text_fault
@@ -144,8 +138,7 @@ class BuildContext:
                 )
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
-        self._page_figures: dict[str, dict[int, tuple[str, str, str]]] = {}
-        self._footer: dict[str, str] | None = None
+        self._page_figures: dict[str, dict[int, tuple[str, str, str, str]]] = {}
 
     def display_path(self, src_path: str) -> str:
         """A page's path as editors see it, e.g. ``docs/trade.md``."""
@@ -228,24 +221,6 @@ class BuildContext:
                 return number
         return 1
 
-<<<<<<< HEAD
-    def page_footer(self, url: str) -> dict[str, str] | None:
-        """What the theme's footer line shows on the page at ``url``: dates, version, PDF link."""
-        meta = self.data.meta
-        if meta is None:
-            return None
-        if self._footer is None:  # the same on every page but for the link: formatted once per build
-            self._footer = {
-                "updated_iso": meta.updated.isoformat(),
-                "updated_text": format_day(meta.updated, "day", meta.locale),
-                "as_of_iso": meta.as_of.isoformat(),
-                "as_of_text": format_day(meta.as_of, "day", meta.locale),
-                "version": meta.version,
-            }
-        return {**self._footer, "pdf_href": relative_href(url, PDF_PATH)}
-
-=======
->>>>>>> main
     def abbreviation_glossary(self) -> dict[str, str]:
         """The glossary for Markdown's ``abbr`` extension: plain text, never parsed as Markdown."""
         return dict(self.data.glossary)
@@ -271,13 +246,9 @@ class BuildContext:
                 "pages may not run scripts or link elsewhere than https: (see README, Contributions and trust)",
             )
         html = self.renderer.expand(html)
-<<<<<<< HEAD
         figures = self._page_figures[src_path] = self.renderer.page.figures
         self.check_page_html(src_path, self.renderer.deferred_view(html) if figures else html)
         self._page_anchors[src_path].update(f"fig-tip-{number}" for number in figures)
-        return html
-=======
-        self.check_page_html(src_path, html)
         if meta is None:
             return html
         head = str(self.renderer.page_head(str(meta.get("summary") or ""), canonical_url or ""))
@@ -286,7 +257,6 @@ class BuildContext:
             return head + html
         title_end += len("</h1>")
         return html[:title_end] + head + html[title_end:]
->>>>>>> main
 
     def harmful_output(self, output: str) -> list[str]:
         """:func:`briefing.safehtml.harmful_output` of a whole built page, from the build cache for the same bytes."""

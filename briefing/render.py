@@ -49,10 +49,10 @@ from briefing.templatecache import cache_loaded_templates
 TOKEN_PREFIX = "BRIEFINGMACRO"  # noqa: S105 - a placeholder prefix, not a secret
 # The macros' argument types, as written in their annotations.
 ARGUMENT_TYPES: dict[str, type] = {"str": str, "bool": bool}
-TIP_START = '<small class="fig__tip"'
+TIP_START = '<small class="fig__tip'
 TIP_END = "</small>"
 # Tags a figure's visible part may have for it to be deferred: Material's search indexes their text only.
-SEARCH_TRANSPARENT_TAG = re.compile(r"</?(?:span|a)(?:\s[^<>]*)?>")
+SEARCH_TRANSPARENT_TAG = re.compile(r"</?(?:span|a|button)(?:\s[^<>]*)?>")
 
 # Where generated pages live, as source paths relative to docs/.
 PAGE_PATHS: dict[str, str] = {
@@ -80,7 +80,7 @@ def template_environment() -> Environment:
 def search_text(markup: str) -> str | None:
     """What Material's search indexes of a figure's markup: its text without the tip; None if unsure.
 
-    The tip is ``data-search-exclude``; the rest must be only ``span`` and ``a`` elements,
+    The tip is ``data-search-exclude``; the rest must be only ``span``, ``a`` and ``button`` elements,
     whose text search keeps and whose tags it drops. Anything else: None (not deferred).
     """
     start, end = markup.find(TIP_START), markup.rfind(TIP_END)

@@ -182,8 +182,8 @@ def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
     renderer = Renderer(loaded, loaded.problems)
     figure_ids = list(loaded.figures)
     for root in roots.values():
-        (root / "docs" / "assets").mkdir(parents=True)
-        shutil.copy2(ROOT / "docs" / "assets" / "briefing.css", root / "docs" / "assets" / "briefing.css")
+        # The same assets (stylesheet, script, fonts) on every variant's pages.
+        shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
     (roots["naive"] / "data").mkdir()
     (roots["naive"] / "data" / "figures.yml").write_text(
         yaml.safe_dump(naive_variables(renderer, figure_ids), sort_keys=False, allow_unicode=True), encoding="utf-8"
@@ -218,7 +218,8 @@ def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
         "strict": True,
         "site_dir": str(workdir / f"site-plain-{pages}"),
         "theme": {"name": "material", "font": False, "features": config["theme"]["features"]},
-        "extra_css": ["assets/briefing.css"],
+        "extra_css": config.get("extra_css", []),
+        "extra_javascript": config.get("extra_javascript", []),
         "plugins": ["search"],
         "markdown_extensions": config["markdown_extensions"],
     }

@@ -67,11 +67,11 @@ format: $(STAMP) ## Apply ruff's fixes and formatter
 	$(PY) -m ruff check --fix briefing hooks macros.py tests scripts tools
 	$(PY) -m ruff format briefing hooks macros.py tests scripts tools
 
-bench: $(STAMP) ## Benchmark build times against plain mkdocs-material (NS="10 100 500" M=20)
-	$(PY) -m briefing.bench $(if $(NS),--pages $(NS)) $(if $(M),--refs $(M))
+bench: $(STAMP) ## Benchmark build times against plain mkdocs-material and naive mkdocs-macros (NS="10 100 500" M=20)
+	$(PY) -m tools.bench $(if $(NS),--pages $(NS)) $(if $(M),--refs $(M))
 
 bench-web: build ## Lighthouse (mobile) on Home and a topic page, served by nginx with the site's headers
-	$(PY) -m briefing.bench_web --site $(SITE)
+	$(PY) -m tools.bench_web --site $(SITE)
 
 clean: ## Remove the built site and caches
 	rm -rf $(SITE) .pytest_cache .cache

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from briefing.buildcache import CODE_DIGEST, BuildCache, digest, installed_versions
 from briefing.data import BriefingData
 from briefing.formatting import Quantity, format_quantity, number, unit_label
 from briefing.model import Chart, ChartKind, Unit
@@ -129,6 +130,7 @@ class RenderedChart:
     png: bytes
     csv: bytes
     seconds: float
+    drawn: bool = True  # False when it came from the build cache or an earlier build of this process
 
     @property
     def has_derived(self) -> bool:
@@ -546,17 +548,50 @@ def standalone_svg(svg_bytes: bytes, title: str, description: str) -> bytes:
 # Drawn charts by everything that goes into them: (inline SVGs by layout, SVG file, PNG file).
 _DRAWN: dict[str, tuple[dict[str, str], bytes, bytes]] = {}
 _DRAWN_LIMIT = 64
+CACHE_KIND = "charts"
+# (cache directory, key) of every chart this process knows to be in a build cache.
+_STORED: set[tuple[str, str]] = set()
 
 
-def render_chart(data: BriefingData, chart_id: str) -> RenderedChart:
-    """Draw the chart ``chart_id`` of ``data`` in every form; call once per build and keep the result.
+def _draw_all(chart_id: str, chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale: str,
+              description: str, footer: str) -> tuple[dict[str, str], bytes, bytes]:
+    """The chart drawn with matplotlib: inline SVGs for the page by layout, SVG and PNG files for download.
 
-    Any failure of the drawing library is raised as :class:`ChartError`, for the
-    caller to report at the chart's line of the data file.
+    Any failure of the drawing library is raised as :class:`ChartError`.
     """
     import matplotlib
-    import matplotlib.figure  # imported before the clock starts: the first chart of a build pays it
 
+    try:
+        with matplotlib.rc_context(_rc(chart_id)):
+            inline = {}
+            for layout, width_in in LAYOUT_WIDTHS_IN.items():
+                page_figure = _draw(chart, points, axis_label, locale, width_in)
+                inline[layout] = page_svg(
+                    _save(page_figure, "svg", metadata={"Date": None, "Creator": None}, transparent=True),
+                    f"chart-{chart_id}-{layout}-", chart.title, description, f"chart__svg chart__svg--{layout}",
+                )
+            file_figure = _draw(chart, points, axis_label, locale, LAYOUT_WIDTHS_IN[DOWNLOAD_LAYOUT], heading=chart.title, footer=footer)
+            svg = standalone_svg(
+                _save(file_figure, "svg", metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description}, facecolor="white"),
+                chart.title,
+                description,
+            )
+            png = _save(file_figure, "png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
+    except ChartError:
+        raise
+    except Exception as error:  # matplotlib's errors have no common base; each becomes one located problem
+        raise ChartError(f"{type(error).__name__}: {error}".splitlines()[0]) from error
+    return inline, svg, png
+
+
+def render_chart(data: BriefingData, chart_id: str, cache: BuildCache | None = None) -> RenderedChart:
+    """Draw the chart ``chart_id`` of ``data`` in every form; call once per build and keep the result.
+
+    ``make serve`` rebuilds in the same process, so a chart whose inputs did not change
+    is not drawn again; with a build cache, nor is it in the next build (nor is matplotlib
+    imported). Any failure of the drawing library is raised as :class:`ChartError`, for
+    the caller to report at the chart's line of the data file.
+    """
     started = time.perf_counter()
     chart = data.charts[chart_id]
     locale = data.meta.locale if data.meta else "en_GB"
@@ -571,33 +606,27 @@ def render_chart(data: BriefingData, chart_id: str) -> RenderedChart:
         footer += f" Marked {DERIVED_MARK}: computed by this briefing from the source's figures."
     if data.meta is not None:
         footer += f" {data.meta.publisher}, {data.meta.licence}."
-    # `make serve` rebuilds in the same process: a chart whose inputs did not change is not drawn again.
-    key = repr((chart_id, chart.model_dump_json(), points, axis_label, description, footer, locale))
+    key = repr((chart_id, chart, points, axis_label, description, footer, locale))  # repr: every field, no serializer
+    cache_key = digest(CODE_DIGEST, installed_versions(), key)
+    drawn = False
     if key not in _DRAWN:
-        try:
-            with matplotlib.rc_context(_rc(chart_id)):
-                inline = {}
-                for layout, width_in in LAYOUT_WIDTHS_IN.items():
-                    page_figure = _draw(chart, points, axis_label, locale, width_in)
-                    inline[layout] = page_svg(
-                        _save(page_figure, "svg", metadata={"Date": None, "Creator": None}, transparent=True),
-                        f"chart-{chart_id}-{layout}-", chart.title, description, f"chart__svg chart__svg--{layout}",
-                    )
-                file_figure = _draw(chart, points, axis_label, locale, LAYOUT_WIDTHS_IN[DOWNLOAD_LAYOUT], heading=chart.title, footer=footer)
-                svg = standalone_svg(
-                    _save(file_figure, "svg", metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description}, facecolor="white"),
-                    chart.title,
-                    description,
-                )
-                png = _save(file_figure, "png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
-        except ChartError:
-            raise
-        except Exception as error:  # matplotlib's errors have no common base; each becomes one located problem
-            raise ChartError(f"{type(error).__name__}: {error}".splitlines()[0]) from error
-        if len(_DRAWN) >= _DRAWN_LIMIT:
-            _DRAWN.clear()
-        _DRAWN[key] = (inline, svg, png)
+        stored = cache.get(CACHE_KIND, cache_key) if cache is not None else None
+        if stored is not None:
+            layouts = {name.removeprefix("inline:"): part.decode("utf-8") for name, part in stored.items() if name.startswith("inline:")}
+            _DRAWN[key] = (layouts, stored["svg"], stored["png"])
+            _STORED.add((str(cache.root), cache_key))  # type: ignore[union-attr]
+        else:
+            drawn = True
+            if len(_DRAWN) >= _DRAWN_LIMIT:
+                _DRAWN.clear()
+            _DRAWN[key] = _draw_all(chart_id, chart, points, axis_label, locale, description, footer)
     inline, svg, png = _DRAWN[key]
+    if cache is not None and (str(cache.root), cache_key) not in _STORED:
+        # Also a chart this process drew for another build: every cache it serves gets it once.
+        if drawn or cache.get(CACHE_KIND, cache_key) is None:
+            parts = {f"inline:{layout}": text.encode("utf-8") for layout, text in inline.items()}
+            cache.put(CACHE_KIND, cache_key, {**parts, "svg": svg, "png": png})
+        _STORED.add((str(cache.root), cache_key))
     return RenderedChart(
         chart_id=chart_id,
         chart=chart,
@@ -611,4 +640,5 @@ def render_chart(data: BriefingData, chart_id: str) -> RenderedChart:
         png=png,
         csv=chart_csv(chart_id, points),
         seconds=time.perf_counter() - started,
+        drawn=drawn,
     )

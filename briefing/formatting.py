@@ -3,20 +3,47 @@
 Three styles: ``long`` for prose ("US$185 billion"), ``short`` for tight
 spaces ("US$185bn") and ``value`` for table cells whose header carries the
 unit ("185"). Numbers in pages are never formatted by hand.
+
+The public formatters remember their results (:data:`MEMO`): the same
+arguments always give the same text, and :mod:`briefing.cached` keeps the
+texts between builds, so a build with nothing new to format never loads
+Babel's locale data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, ParamSpec
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, get_currency_symbol
 
 from briefing.model import Scale, Unit
+
+P = ParamSpec("P")
+# Texts by call ("format_day(datetime.date(2023, 3, 20), 'day', 'en_GB')"), and the calls this build made.
+MEMO: dict[str, str] = {}
+MEMO_USED: set[str] = set()
+
+
+def _remembered(function: Callable[P, str]) -> Callable[P, str]:
+    """``function`` with its results kept in :data:`MEMO`, keyed by its name and the repr of its arguments."""
+
+    @functools.wraps(function)
+    def remembering(*args: P.args, **kwargs: P.kwargs) -> str:
+        key = f"{function.__name__}{args!r}{sorted(kwargs.items())!r}"
+        text = MEMO.get(key)
+        if text is None:
+            text = MEMO[key] = function(*args, **kwargs)
+        MEMO_USED.add(key)
+        return text
+
+    return remembering
+
 
 Style = Literal["long", "short", "value"]
 STYLES: tuple[str, ...] = ("long", "short", "value")
@@ -128,6 +155,7 @@ UNIT_NAMES: dict[Unit, str] = {
 }
 
 
+@_remembered
 def format_quantity(quantity: Quantity, style: Style = "long", locale: str = "en_GB") -> str:
     """The text a reader sees for ``quantity`` in the given style."""
     if style not in STYLES:
@@ -139,6 +167,7 @@ def format_quantity(quantity: Quantity, style: Style = "long", locale: str = "en
     return text
 
 
+@_remembered
 def unit_label(quantity: Quantity, locale: str = "en_GB") -> str:
     """What a bare value in a table is measured in, e.g. 'US$ billion'."""
     if quantity.unit is Unit.currency:
@@ -150,6 +179,7 @@ def unit_label(quantity: Quantity, locale: str = "en_GB") -> str:
     return UNIT_NAMES[quantity.unit]
 
 
+@_remembered
 def format_day(day: dt.date, precision: str = "day", locale: str = "en_GB") -> str:
     """A date as readers of the locale write it: '20 March 2023', 'March 2023' or '2023'."""
     if precision == "year":

@@ -88,7 +88,8 @@ Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
 class Strict(BaseModel):
     """Base: unknown fields are errors, values are immutable after validation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a build whose data comes from the build cache never validates, so never pays for the schemas.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -24,6 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from briefing.navigation import NavEntry, nav_entries, read_mkdocs_config
 from briefing.problems import Problem, did_you_mean
+
+if TYPE_CHECKING:
+    from briefing.buildcache import BuildCache
 
 CONFIG_FILE = "mkdocs.yml"
 SETTINGS_KEY = "extra.briefing"
@@ -148,15 +151,16 @@ class Project:
         """The path the site is served under, from ``site_url`` (``/`` when unset)."""
         return urlsplit(self.site_url or "/").path or "/"
 
-    def updated_epoch(self) -> str | None:
+    def updated_epoch(self, cache: BuildCache | None = None) -> str | None:
         """``SOURCE_DATE_EPOCH`` for this project: midnight UTC of the validated ``meta.updated``.
 
         None when the data file has no valid ``meta`` block: the build then reports why and
-        stops, so no date is ever invented (no fallback to 1970).
+        stops, so no date is ever invented (no fallback to 1970). With a build ``cache``, the
+        checked data comes from it when the data file is unchanged.
         """
-        from briefing.data import load_briefing  # the data model is only needed here
+        from briefing.cached import load_data  # the data model is only needed here
 
-        meta = load_briefing(self.data_file, self.data_display_path).meta
+        meta = load_data(self.data_file, self.data_display_path, cache)[0].meta
         if meta is None:
             return None
         moment = dt.datetime(meta.updated.year, meta.updated.month, meta.updated.day, tzinfo=dt.UTC)

@@ -3,7 +3,11 @@
 ``python -m briefing.publish --site site`` runs a strict MkDocs build into a
 fresh directory beside ``site/``, then the steps that work on the built HTML.
 If anything fails, the temporary directory is removed and the last good
-``site/`` is left exactly as it was. ``SOURCE_DATE_EPOCH`` defaults to the
+``site/`` is left exactly as it was. The build cache (``.cache/briefing``,
+:mod:`briefing.buildcache`) lets a build skip what did not change: the
+charts and compiled templates inside MkDocs, and here each post-build step
+(:mod:`briefing.stepcache`), so the PDF is typeset again only when something
+it depends on changed. ``SOURCE_DATE_EPOCH`` defaults to the
 data file's ``meta.updated`` date, so two builds of the same sources give
 the same bytes.
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import importlib
 import os
 import re
 import shutil
@@ -33,7 +38,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from briefing.buildcache import CACHE_DIR_VARIABLE, CACHE_SWITCH_VARIABLE, BuildCache
 from briefing.project import Project, ProjectError
+from briefing.stepcache import KIND as STEPS_KIND
+from briefing.stepcache import CachedSteps
 
 PostBuildStep = Callable[[Path, Path], None]
 
@@ -162,18 +170,53 @@ def make_world_readable(root: Path) -> None:
                 path.chmod(0o644)
 
 
+def _step(module: str, name: str) -> PostBuildStep:
+    """The post-build step ``module.name``, imported only if it runs (not when the build cache replays it)."""
+
+    def step(project_dir: Path, site: Path) -> None:
+        getattr(importlib.import_module(module), name)(project_dir, site)
+
+    step.__module__, step.__qualname__, step.__name__ = module, name, name
+    return step
+
+
 def post_build_steps() -> list[PostBuildStep]:
     """What runs on the built HTML, in order: the PDF (with the full fonts), the site's font
     subsets, then hosting (headers, .gz copies), which stays last."""
-    from briefing.fonts import subset_site_fonts
-    from briefing.hosting import hosting_step
-    from briefing.pdf import write_site_pdf  # imports WeasyPrint: only when a build runs the steps
+    return [
+        _step("briefing.pdf", "write_site_pdf"),  # WeasyPrint is imported only when the PDF is made
+        _step("briefing.fonts", "subset_site_fonts"),
+        _step("briefing.hosting", "hosting_step"),
+    ]
 
-    return [write_site_pdf, subset_site_fonts, hosting_step]
+
+def run_steps(project_dir: Path, staging: Path, steps: list[PostBuildStep], env: dict[str, str]) -> None:
+    """Run the post-build steps in order, each replayed from the build cache when its inputs are unchanged."""
+    cache = BuildCache.for_project(project_dir, env)
+    if cache is None:
+        for step in steps:
+            step(project_dir, staging)
+        return
+    cached = CachedSteps(cache, project_dir, staging)
+    for step in steps:
+        cached.run(step)
+    cache.prune(STEPS_KIND, keep=8 * max(1, len(steps)))
+    if cached.replayed:
+        print(f"Unchanged since a previous build, taken from the build cache: {', '.join(cached.replayed)}")
 
 
-def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None = None, generator: str = DEFAULT_GENERATOR) -> int:
-    """Build into a temporary directory and swap it in; return the exit status."""
+def publish(
+    project_dir: Path,
+    site_dir: Path,
+    steps: list[PostBuildStep] | None = None,
+    generator: str = DEFAULT_GENERATOR,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+) -> int:
+    """Build into a temporary directory and swap it in; return the exit status.
+
+    ``cache_dir`` overrides where the build cache lives; ``use_cache=False`` builds without it.
+    """
     site_dir = site_dir.resolve()
     try:
         project = Project.load(project_dir)
@@ -193,8 +236,12 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
         )
         return 1
     env = dict(os.environ)
+    if cache_dir is not None:
+        env[CACHE_DIR_VARIABLE] = str(cache_dir.resolve())
+    if not use_cache:
+        env[CACHE_SWITCH_VARIABLE] = "off"
     if "SOURCE_DATE_EPOCH" not in env:
-        epoch = project.updated_epoch()
+        epoch = project.updated_epoch(BuildCache.for_project(project_dir, env))
         if epoch is not None:
             env["SOURCE_DATE_EPOCH"] = epoch
     previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm) if _main_thread() else None
@@ -215,8 +262,7 @@ def publish(project_dir: Path, site_dir: Path, steps: list[PostBuildStep] | None
             print(f"{unchecked}; {site_dir} was left unchanged.", file=sys.stderr)
             return 1
         with build_date(env.get("SOURCE_DATE_EPOCH")):
-            for step in post_build_steps() if steps is None else steps:
-                step(project_dir, staging)
+            run_steps(project_dir, staging, post_build_steps() if steps is None else steps, env)
         make_world_readable(staging)
         try:
             old_site = swap_in(staging, site_dir)
@@ -258,10 +304,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", default=".", help="the project directory holding mkdocs.yml")
     parser.add_argument("--generator", default=os.environ.get("GENERATOR") or DEFAULT_GENERATOR, choices=sorted(GENERATORS),
                         help=f"the site generator (default: {DEFAULT_GENERATOR})")
+    parser.add_argument("--cache", type=Path, help="the build cache directory (default: .cache/briefing in the project)")
+    parser.add_argument("--no-cache", action="store_true", help="build everything afresh, without reading or writing the cache")
     args = parser.parse_args(argv)
     project_dir = Path(args.project).resolve()
     site = (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site)
-    return publish(project_dir, site, generator=args.generator)
+    return publish(project_dir, site, generator=args.generator, cache_dir=args.cache, use_cache=not args.no_cache)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ templates in ``briefing/templates`` (autoescaped, ``StrictUndefined``).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import posixpath
 import re
@@ -23,13 +24,25 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
-from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path, cite_text
+from briefing.buildcache import BuildCache
 from briefing.charts import DERIVED_MARK, ChartError, RenderedChart, render_chart
 from briefing.data import BriefingData
+from briefing.downloads import (
+    CHART_FORMATS,
+    CITE_BIB,
+    CITE_JSON,
+    CITE_TXT,
+    FIGURES_CSV,
+    FIGURES_JSON,
+    PDF_PATH,
+    chart_path,
+    cite_text,
+)
 from briefing.editions import SITE_EDITIONS_DIR, Edition, version_key
-from briefing.navigation import page_url
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity
+from briefing.navigation import page_url
 from briefing.problems import Problems, did_you_mean
+from briefing.templatecache import cache_loaded_templates
 
 # A macro's markup waits in a stash while Markdown runs; the page carries a token instead.
 # The token holds a random nonce drawn per build, so text in a page or in the data file
@@ -37,6 +50,10 @@ from briefing.problems import Problems, did_you_mean
 TOKEN_PREFIX = "BRIEFINGMACRO"  # noqa: S105 - a placeholder prefix, not a secret
 # The macros' argument types, as written in their annotations.
 ARGUMENT_TYPES: dict[str, type] = {"str": str, "bool": bool}
+TIP_START = '<small class="fig__tip'
+TIP_END = "</small>"
+# Tags a figure's visible part may have for it to be deferred: Material's search indexes their text only.
+SEARCH_TRANSPARENT_TAG = re.compile(r"</?(?:span|a|button)(?:\s[^<>]*)?>")
 
 # A macro call naming an id, e.g. figure('trade.turnover_2022'), and the kind of entry each macro uses.
 MACRO_CALL = re.compile(r"""\b(?P<macro>[a-z_]+)\(\s*(["'])(?P<id>[^"']+)\2""")
@@ -69,6 +86,21 @@ def template_environment() -> Environment:
     return environment
 
 
+def search_text(markup: str) -> str | None:
+    """What Material's search indexes of a figure's markup: its text without the tip; None if unsure.
+
+    The tip is ``data-search-exclude``; the rest must be only ``span``, ``a`` and ``button`` elements,
+    whose text search keeps and whose tags it drops. Anything else: None (not deferred).
+    """
+    start, end = markup.find(TIP_START), markup.rfind(TIP_END)
+    if start < 0 or end < start:
+        return None
+    outside = markup[:start] + markup[end + len(TIP_END):]
+    text = SEARCH_TRANSPARENT_TAG.sub("", outside)
+    return None if "<" in text or ">" in text else text
+
+
+@functools.lru_cache(maxsize=16384)  # every figure on every page links to Key figures: the same few pairs
 def relative_href(from_url: str, to_url: str, anchor: str = "") -> str:
     """A link from the page at ``from_url`` to ``to_url`` (both site-relative)."""
     base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
@@ -104,24 +136,30 @@ class PageState:
     stash: list[Markup] = field(default_factory=list)
     line_offset: int = 0  # lines of the source file (front matter) before the template's first line
     failed: bool = False  # rendering stopped with a reported error: its macros' output is not expected back
+    figures: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)  # deferred figures by number: their key
 
 
 class Renderer:
     """The macros of one build, with the usage and problems they record."""
 
-    def __init__(self, data: BriefingData, problems: Problems, docs_prefix: str = "docs", use_directory_urls: bool = True) -> None:
+    def __init__(self, data: BriefingData, problems: Problems, docs_prefix: str = "docs", use_directory_urls: bool = True,
+                 cache: BuildCache | None = None) -> None:
         self.data = data
+        self.cache = cache
         self.problems = problems
         self.docs_prefix = docs_prefix
         self.use_directory_urls = use_directory_urls
         self.templates = template_environment()
+        if cache is not None:
+            cache_loaded_templates(self.templates, cache)
         self.page = PageState()
         self.used: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.locale = data.meta.locale if data.meta else "en_GB"
         self._charts: dict[str, RenderedChart] = {}
         self._failed_charts: set[str] = set()
         self._texts: dict[tuple[str, str], str] = {}
-        self._figure_markups: dict[tuple[str, str, str, str], Markup] = {}
+        # Per figure, style and links: the markup (its tip's id a slot) and what search indexes of it.
+        self._figure_markups: dict[tuple[str, str, str, str], tuple[Markup, str | None]] = {}
         self.nav_pages: list[PageCard] = []
         self.editions: list[Edition] = []  # the frozen editions, oldest first (set by the site glue)
         self.entry_changes: dict[str, tuple[Any, str, str]] = {}  # figure id -> (date, kind, what readers saw before)
@@ -129,6 +167,13 @@ class Renderer:
         self.token_prefix = f"{TOKEN_PREFIX}{nonce}N"
         self.token_pattern = re.compile(r"(?P<open><p>)?" + self.token_prefix + r"(?P<index>\d+)X(?P<close></p>)?")
         self.tip_id_slot = f"briefing-tip-{nonce}-slot"
+        # With ``defer_figures``, a page's HTML has only the text of each figure, between two comments,
+        # and insert_figures puts the markup in (see there); the marker cannot be guessed by page text.
+        self.defer_figures = False
+        marker = f"briefing-figure-{secrets.token_hex(8)}"
+        self._figure_open = f"<!--{marker}-"
+        self._figure_close = f"<!--{marker}-->"
+        self._deferred_pattern = re.compile(re.escape(self._figure_open) + r"(\d+)-->(.*?)" + re.escape(self._figure_close), re.S)
 
     # -- page bookkeeping ------------------------------------------------
     def begin_page(self, src_path: str, source_text: str, url: str | None = None) -> None:
@@ -232,7 +277,7 @@ class Renderer:
         if key not in self._figure_markups:
             # Rendered once per figure, style and links; only the popover's id differs per use.
             change = self.entry_changes.get(figure_id)
-            self._figure_markups[key] = self._inline(
+            markup = self._inline(
                 "figure.html",
                 change={"date": change[0], "date_text": format_day(change[0], "day", self.locale), "kind": change[1], "was": change[2]} if change else None,
                 figure_id=figure_id,
@@ -245,7 +290,14 @@ class Renderer:
                 href=href,
                 tip_id=self.tip_id_slot,
             )
-        return Markup(self._figure_markups[key].replace(self.tip_id_slot, f"fig-tip-{self.page.tip_count}"))
+            self._figure_markups[key] = (markup, search_text(markup))
+        markup, text = self._figure_markups[key]
+        number = self.page.tip_count
+        if not self.defer_figures or text is None:
+            return Markup(markup.replace(self.tip_id_slot, f"fig-tip-{number}"))
+        self.page.figures[number] = key
+        # ``text`` is the template's own output with its tags removed: escaped already.
+        return Markup(f"{self._figure_open}{number}-->{text}{self._figure_close}")  # noqa: S704
 
     def source_href(self, source_id: str) -> str:
         """Where a reader goes for a source: its https address, else its entry on the Sources page."""
@@ -333,7 +385,7 @@ class Renderer:
         """
         if chart_id not in self._charts and chart_id not in self._failed_charts:
             try:
-                self._charts[chart_id] = render_chart(self.data, chart_id)
+                self._charts[chart_id] = render_chart(self.data, chart_id, self.cache)
             except ChartError as error:
                 self._failed_charts.add(chart_id)
                 line, column = self.data.where("charts", chart_id)
@@ -554,6 +606,31 @@ class Renderer:
                 "a macro inside a link target, an HTML comment or an attribute is lost: put it in the text",
             )
         return expanded
+
+    # -- deferred figures --------------------------------------------------
+    # A figure's markup (value link, tip with label, period, source and quote) is most of a page's
+    # HTML, and Material's search parses every page in pure Python to index text it mostly drops.
+    # With ``defer_figures`` the page's HTML holds just the text search would index, between two
+    # comments; insert_figures puts the markup into the finished page (MkDocs' on_post_page), so
+    # the file written is the same as without deferral, and so is the search index.
+
+    def deferred_view(self, html: str) -> str:
+        """``html`` with each deferred figure as an empty ``span.fig``: what the page checks read."""
+        return self._deferred_pattern.sub('<span class="fig"></span>', html)
+
+    def insert_figures(self, html: str, figures: Mapping[int, tuple[str, str, str, str]]) -> str:
+        """``html`` with each deferred figure of a page (:attr:`PageState.figures`) in place."""
+        if not figures:
+            return html
+
+        def swap(match: re.Match[str]) -> str:
+            number = int(match.group(1))
+            key = figures.get(number)
+            if key is None:
+                return match.group(0)
+            return str(self._figure_markups[key][0]).replace(self.tip_id_slot, f"fig-tip-{number}")
+
+        return self._deferred_pattern.sub(swap, html)
 
 
 def template_line_of_caller() -> int | None:

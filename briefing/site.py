@@ -10,6 +10,7 @@ does not import MkDocs: it reads the few configuration values it needs.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import posixpath
 import re
@@ -21,7 +22,6 @@ import yaml
 from jinja2 import Environment, TemplateNotFound, UndefinedError
 from jinja2.exceptions import SecurityError
 
-from briefing.data import BriefingData, load_briefing
 from briefing.downloads import PDF_PATH
 from briefing.editions import check_against_editions, entry_changes, last_change_dates, published_editions
 from briefing.formatting import format_day
@@ -36,6 +36,20 @@ from briefing.pagecheck import (
     protect_code,
     template_syntax_error,
 )
+from briefing.buildcache import DEFAULT_KEEP, BuildCache
+from briefing.cached import (
+    CHECKS_KIND,
+    DATA_KIND,
+    DOWNLOADS_KIND,
+    FORMATTING_KIND,
+    CheckMemo,
+    cached_download_files,
+    load_data,
+    load_formatting_memo,
+    save_formatting_memo,
+)
+from briefing.charts import CACHE_KIND as CHART_KIND
+from briefing.charts import RenderedChart
 from briefing.pageenv import PageEnvironment, install, template_problems
 from briefing.plaintext import text_fault
 from briefing.problems import Problems, did_you_mean
@@ -43,6 +57,9 @@ from briefing.project import Project
 from briefing.readernumbers import hand_typed_in_text
 from briefing.render import PAGE_PATHS, PageCard, Renderer, relative_href
 from briefing.safehtml import locate_needle, unsafe_markup
+from briefing.templatecache import PAGE_KIND, TEMPLATE_KIND, cache_page_compiles, environment_signature
+
+log = logging.getLogger("mkdocs.plugins.briefing")
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
 REQUIRED_FRONT_MATTER = ("title", "description", "summary")
@@ -95,7 +112,8 @@ def front_matter(path: Path) -> dict[str, Any]:
     if match is None:
         return {}
     try:
-        meta = yaml.safe_load(match.group(1))
+        # The same safe loader, in C where PyYAML has it: every build reads every page's front matter.
+        meta = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError:
         return {}  # MkDocs reports broken front matter for the page
     return meta if isinstance(meta, dict) else {}
@@ -135,15 +153,19 @@ class BuildContext:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.allowed_numbers = frozenset(project.settings.allowed_numbers)
-        self.data: BriefingData = load_briefing(project.data_file, project.data_display_path, self.allowed_numbers)
+        self.cache: BuildCache | None = BuildCache.for_project(project.root)
+        self.data, self.data_identity = load_data(project.data_file, project.data_display_path, self.cache, self.allowed_numbers)
+        self._formatting = load_formatting_memo(self.cache)
+        self._checks = CheckMemo(self.cache)
         self.problems: Problems = self.data.problems
         self.problems.extend(project.problems)
         self.editions = published_editions(project.root)
         check_against_editions(self.data, self.editions)
-        self.renderer = Renderer(self.data, self.problems, project.docs_prefix, project.use_directory_urls)
+        self.renderer = Renderer(self.data, self.problems, project.docs_prefix, project.use_directory_urls, cache=self.cache)
         self.renderer.nav_pages = page_cards(project)
         self.renderer.editions = self.editions
         self.renderer.entry_changes = entry_changes(self.data, self.editions)
+        self.renderer.defer_figures = True  # put in by finish_page_output, after search has read the page
         self.failed = False  # set under `mkdocs serve` when the build has problems to show instead
         for folder in (project.docs_dir, project.data_file.parent):
             for link in symbolic_links(folder):
@@ -154,6 +176,7 @@ class BuildContext:
                 )
         self._page_sources: dict[str, str] = {}
         self._page_anchors: dict[str, set[str]] = {}
+        self._page_figures: dict[str, dict[int, tuple[str, str, str, str]]] = {}
 
     def display_path(self, src_path: str) -> str:
         """A page's path as editors see it, e.g. ``docs/trade.md``."""
@@ -174,11 +197,20 @@ class BuildContext:
         # Code is code: a macro in a code block or inline code is shown as typed, never run.
         markdown = protect_code(markdown, environment)
         self.renderer.page.line_offset = body_offset(source_text, markdown)
+        if environment is not None and self.cache is not None:
+            cache_page_compiles(environment, self.cache)
         error = template_syntax_error(environment, markdown)
         if error is None:
             if not isinstance(environment, PageEnvironment):
                 return markdown
-            refused = template_problems(environment, markdown, environment.globals)
+            known = environment.globals
+            refused = [
+                (int(line), str(message), str(hint))
+                for line, message, hint in self._checks.result(
+                    lambda: [list(problem) for problem in template_problems(environment, markdown, known)],
+                    "template_problems", environment_signature(environment), markdown, repr(sorted(known)),
+                )
+            ]
             for line, message, hint in refused:
                 self.problems.add(self.display_path(src_path), line + self.renderer.page.line_offset, None, message, hint)
             if refused:
@@ -308,7 +340,9 @@ class BuildContext:
         if note is not None:
             # After the page's title: readers see first that the page changed, and when.
             html = re.sub(r"(</h1>)", lambda match: match.group(1) + str(note), html, count=1) if "</h1>" in html else str(note) + html
-        self.check_page_html(src_path, html)
+        figures = self._page_figures[src_path] = self.renderer.page.figures
+        self.check_page_html(src_path, self.renderer.deferred_view(html) if figures else html)
+        self._page_anchors[src_path].update(f"fig-tip-{number}" for number in figures)
         if meta is None:
             return html
         head = str(self.renderer.page_head(str(meta.get("summary") or ""), canonical_url or ""))
@@ -317,6 +351,16 @@ class BuildContext:
             return head + html
         title_end += len("</h1>")
         return html[:title_end] + head + html[title_end:]
+
+    def harmful_output(self, output: str) -> list[str]:
+        """:func:`briefing.safehtml.harmful_output` of a whole built page, from the build cache for the same bytes."""
+        from briefing.safehtml import harmful_output
+
+        return [str(item) for item in self._checks.result(lambda: harmful_output(output), "harmful_output", output)]
+
+    def finish_page_output(self, src_path: str, output: str) -> str:
+        """The finished page with its figures' markup in place (see :meth:`Renderer.insert_figures`)."""
+        return self.renderer.insert_figures(output, self._page_figures.get(src_path, {}))
 
     def check_page_html(self, src_path: str, html: str) -> None:
         """Record every hand-typed number in a page's rendered body."""
@@ -373,6 +417,32 @@ class BuildContext:
                         f"{section} entry {entry_id!r} is not used on any page",
                         f"use it in a page with {{{{ {macro}('{entry_id}') }}}} or remove it",
                     )
+
+    def download_files(self, charts: Mapping[str, RenderedChart]) -> dict[str, bytes]:
+        """The downloads of this build (:func:`briefing.downloads.download_files`), from the build cache if unchanged."""
+        return cached_download_files(self.data, self.data_identity, charts, self.cache, self.renderer.entry_changes)
+
+    def finish_build(self) -> None:
+        """Log what the build cache saved; prune the kinds this build added entries to."""
+        if self.cache is None:
+            return
+        save_formatting_memo(self.cache, self._formatting)
+        self._checks.save()
+        log.info("briefing: build cache %s: %s", self.cache.root,
+                 ", ".join(f"{kind} {self.cache.hits.get(kind, 0)} hit(s) {self.cache.misses.get(kind, 0)} miss(es)"
+                           for kind in sorted(set(self.cache.hits) | set(self.cache.misses))) or "unused")
+        keep = {
+            PAGE_KIND: max(DEFAULT_KEEP, 4 * len(self._page_sources)),
+            TEMPLATE_KIND: max(DEFAULT_KEEP, 256),
+            CHART_KIND: max(DEFAULT_KEEP, 4 * len(self.data.charts)),
+            DATA_KIND: DEFAULT_KEEP,
+            FORMATTING_KIND: DEFAULT_KEEP,
+            DOWNLOADS_KIND: DEFAULT_KEEP,
+            CHECKS_KIND: DEFAULT_KEEP,
+        }
+        for kind, count in keep.items():
+            if self.cache.misses.get(kind):  # only a build that added entries can have made too many
+                self.cache.prune(kind, keep=count)
 
 
 def describe_render_error(error: BaseException, macros: Mapping[str, Any]) -> tuple[str, str]:

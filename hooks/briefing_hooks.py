@@ -8,21 +8,27 @@
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers,
   then add the page head (standfirst, byline, dates, PDF and Cite);
+- on the finished page: put the figures' markup in place (left out until search has read the page);
 - before any file is written (``on_env``): check that every data entry is used,
-  then report *every* problem of the build at once and stop it;
+  then report *every* problem of the build at once and stop it; give the
+  theme's templates the build cache, so they are compiled once, not per build;
 - under ``mkdocs serve`` a failing build is not stopped (the live server would hang
   every request until it passes): every page is replaced by a page listing the
   problems, and the browser reloads into the site once the build passes again;
 - on each whole built page: a last check that no event handler or non-https
-  link reaches a reader (:func:`briefing.safehtml.harmful_output`).
+  link reaches a reader (:func:`briefing.safehtml.harmful_output`);
+- after the build: drop cache entries no recent build used;
+- in ``make serve``: poll for edits every 0.1 s rather than 0.5 s.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -101,20 +107,29 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
         for problem in context.problems:
             log.error(str(problem))
         raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
+    if context.cache is not None:
+        from briefing.templatecache import cache_loaded_templates
+
+        cache_loaded_templates(env, context.cache)
     return env
 
 
+@event_priority(100)  # before anything else reads or rewrites the page's HTML
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     context = context_for(config)
     if context.failed:
         return problem_page(context.problems)
+    output = context.finish_page_output(page.file.src_path, output)
     # Last line of defence, on the whole page as readers get it: no handler, no javascript: or data: link.
-    from briefing.safehtml import harmful_output
-
-    harmful = harmful_output(output)
+    harmful = context.harmful_output(output)
     if harmful:
         raise PluginError(f"{page.file.src_uri}: the built page would carry {', '.join(harmful[:5])}; nothing more is written.")
     return output
+
+
+@event_priority(-100)  # after the downloads hook: its cache use counts too
+def on_post_build(config: MkDocsConfig) -> None:
+    context_for(config).finish_build()
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
@@ -131,3 +146,11 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: AN
     if json_ld is not None:
         context["briefing_json_ld"] = json_ld
     return context
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
+    from briefing.devserver import poll_faster
+
+    if not poll_faster(server):
+        log.info("briefing: could not shorten the file polling interval of this MkDocs; edits are noticed as usual")
+    return server

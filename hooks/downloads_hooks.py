@@ -42,7 +42,7 @@ def _redate_sitemap(site_dir: Path, config: MkDocsConfig, context: BuildContext)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    from briefing.downloads import download_files, write_changed  # imported here: see briefing_hooks.on_config
+    from briefing.downloads import write_changed  # imported here: see briefing_hooks.on_config
     from briefing.editions import SITE_EDITIONS_DIR
     from briefing.site import context_for
 
@@ -50,18 +50,20 @@ def on_post_build(config: MkDocsConfig) -> None:
     if not context.data.readable or context.failed:
         return
     charts = context.renderer.rendered_charts()
-    files = download_files(context.data, charts, context.renderer.entry_changes)
+    files = context.download_files(charts)
     for edition in context.editions:
         if edition.pdf is not None and context.data.meta and edition.version != context.data.meta.version:
             files[f"{SITE_EDITIONS_DIR}/briefing-{edition.version}.pdf"] = edition.pdf.read_bytes()  # as published
     written = write_changed(Path(config.site_dir), files)
     _redate_sitemap(Path(config.site_dir), config, context)
-    seconds = sum(chart.seconds for chart in charts.values())
+    drawn = {chart_id: chart for chart_id, chart in charts.items() if chart.drawn}
     log.info(
-        "briefing: %d chart(s) drawn in %.2f s (%s); %d download(s), %d written",
+        "briefing: %d chart(s), %d drawn in %.2f s (%s), %d unchanged; %d download(s), %d written",
         len(charts),
-        seconds,
-        ", ".join(f"{chart_id} {chart.seconds:.2f} s" for chart_id, chart in charts.items()),
+        len(drawn),
+        sum(chart.seconds for chart in drawn.values()),
+        ", ".join(f"{chart_id} {chart.seconds:.2f} s" for chart_id, chart in drawn.items()) or "none",
+        len(charts) - len(drawn),
         len(files),
         len(written),
     )

@@ -167,21 +167,26 @@ def test_data_is_loaded_once_per_build(tmp_path: Path, monkeypatch) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    import briefing.site
+    import briefing.cached
 
     calls: list[Path] = []
-    original = briefing.site.load_briefing
+    original = briefing.cached.load_briefing
 
     def counting(path: Path, display_path: str | None = None, allowed_numbers: frozenset[str] = frozenset()):
         calls.append(path)
         return original(path, display_path, allowed_numbers)
 
-    monkeypatch.setattr(briefing.site, "load_briefing", counting)
+    monkeypatch.setattr(briefing.cached, "load_briefing", counting)
     monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "empty-cache"))
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
     build(config)
     assert len(calls) == 1
     assert (tmp_path / "site" / "index.html").is_file()
+    # The next build finds the checked data in the build cache: nothing changed, nothing to load.
+    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "again"), strict=True))
+    assert len(calls) == 1
+    assert (tmp_path / "again" / "index.html").read_bytes() == (tmp_path / "site" / "index.html").read_bytes()
 
 
 def test_figure_tip_reads_as_sentences(built_site: Path) -> None:

@@ -83,3 +83,31 @@ def test_a_macro_output_that_does_not_come_back_is_a_problem() -> None:
     subject.expand(f"<p>{kept}</p>")
     [problem] = list(subject.problems)
     assert problem.path == "docs/trade.md" and "1 macro output(s) did not reach the page" in problem.message
+
+
+def test_deferred_figures_give_search_only_their_text_and_the_page_the_same_markup() -> None:
+    from material.plugins.search.plugin import Parser
+
+    def indexed(html: str) -> list[str]:
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+        return ["".join(section.text) for section in parser.data]
+
+    plain, deferring = renderer(), renderer()
+    deferring.defer_figures = True
+    pages = []
+    for subject in (plain, deferring):
+        subject.begin_page("trade.md", "")
+        macros = subject.macros()
+        tokens = [macros["figure"]("trade.turnover_2022"), macros["derived"]("trade.target_share_2022"),
+                  macros["figure"]("trade.turnover_2022")]
+        pages.append(subject.expand("<p>Trade reached {} ({}), again {}.</p>".format(*tokens)))
+    full, deferred = pages
+    assert 'class="fig__tip"' not in deferred and "US$185 billion" in deferred
+    assert indexed(deferred) == indexed(full)  # what search sees is the same
+    assert deferring.insert_figures(deferred, deferring.page.figures) == full  # what is written is the same
+    assert deferring.deferred_view(deferred).count('<span class="fig"></span>') == 3  # what the checks see
+    # A comment written in page text cannot stand in for a figure: the marker is random per build.
+    forged = "<p><!--briefing-figure-0000000000000000-1-->x<!--briefing-figure-0000000000000000--></p>"
+    assert deferring.insert_figures(forged, deferring.page.figures) == forged

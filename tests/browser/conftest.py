@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.bench_web import find_chromium
+from tools.chromium import find_chromium
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

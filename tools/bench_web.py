@@ -1,6 +1,6 @@
 """Web benchmark: Lighthouse on the published site, served by Debian's nginx with the generated headers.
 
-``python -m briefing.bench_web`` (``make bench-web``) serves ``site/`` with the
+``python -m tools.bench_web`` (``make bench-web``) serves ``site/`` with the
 nginx server block the build writes (gzip and security headers on), runs
 Lighthouse 12.2.3 (installed from ``tools/lighthouse/package.json``; newer
 versions want Node 22) with the mobile preset in the system's Chromium on Home
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,21 +21,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from briefing.hosting import find_nginx, serve_with_nginx
+from tools.chromium import find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
-
-
-def find_chromium() -> str | None:
-    """The system's Chromium: ``CHROMIUM`` if set, else the first of the usual names on PATH."""
-    named = os.environ.get("CHROMIUM")
-    if named:
-        return named if Path(named).exists() else shutil.which(named)
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        if found := shutil.which(name):
-            return found
-    return None
 
 
 def chromium() -> str:

@@ -52,7 +52,7 @@ test: $(STAMP) ## Run all tests: unit, build, bad input, browser, hosting and PD
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## Run the quick tier: no browser, no full PDF, in-process fixture builds
-	$(PY) -m pytest -m "not browser and not slow"
+	BRIEFING_FUZZ_EXAMPLES=100 $(PY) -m pytest -m "not browser and not slow"
 
 lint: $(STAMP) ## Check the code: ruff (lint and format) and mypy (strict on briefing/)
 	$(PY) -m ruff check briefing hooks macros.py tests scripts tools

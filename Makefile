@@ -51,7 +51,7 @@ pdf: build ## Write the PDF of the whole briefing (site/downloads/briefing.pdf)
 test: $(STAMP) ## Run all tests: unit, build, bad input, browser, hosting and PDF
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## Run the quick tier: no browser, no full PDF, in-process fixture builds
+test-fast: $(STAMP) ## Run the quick tier: no browser, no real-site build, no PDF (tests marked slow or browser are left out)
 	BRIEFING_FUZZ_EXAMPLES=100 $(PY) -m pytest -m "not browser and not slow"
 
 lint: $(STAMP) ## Check the code: ruff (lint and format) and mypy (strict on briefing/)

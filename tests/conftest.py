@@ -133,13 +133,13 @@ BUILD_FIXTURES = REAL_SITE_FIXTURES | {"project"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark what builds: ``builds`` on every test with a site fixture, ``slow`` on those needing the real site."""
+    """Mark what builds: ``slow`` on tests needing the real site, ``builds`` on those and on every test given a project or marked slow."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
-        if fixtures & BUILD_FIXTURES:
-            item.add_marker(pytest.mark.builds)
         if fixtures & REAL_SITE_FIXTURES:
             item.add_marker(pytest.mark.slow)
+        if fixtures & BUILD_FIXTURES or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.builds)
 
 
 def line_of(text: str, needle: str, occurrence: int = 1) -> int:

@@ -116,6 +116,7 @@ class Meta(Strict):
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     as_of: IsoDate
     updated: IsoDate
+    published: IsoDate | None = Field(default=None, description="first publication; shown in every page's byline")
     publisher: str
     author: str
     licence: str

@@ -65,7 +65,9 @@ NO_PAGE_REFERENCE_CLASSES = ("fig__value", "fig__noteref", "cite", "person")
 SCREEN_ONLY: tuple[tuple[str, str], ...] = (
     ("a", "headerlink"),           # the pilcrow permalinks
     ("a", "md-content__button"),   # edit and view-source buttons
-    ("aside", "page-meta"),        # per-page footer: dates and the PDF link; the cover says it once
+    ("", "page-head__byline"),     # per-page byline and dates: the cover says them once
+    ("", "page-head__actions"),    # the PDF and Cite buttons, and the citation popover
+    ("", "fig__links"),            # a figure popover's links; the footnote names the source
     ("", "md-source-file"),        # git revision dates
     ("", "md-feedback"),
     ("", "screen-only"),           # wording for a screen ("point at a figure"); .print-only says it for paper
@@ -340,6 +342,12 @@ class _ChapterBuilder:
         doomed = []
         for element in article.iter():
             if not isinstance(element.tag, str):
+                continue
+            if element.tag == "button" and element.get("popovertarget"):
+                # A figure's value opens its popover on screen; on paper it is text with a footnote.
+                element.tag = "span"
+                for attribute in ("type", "popovertarget"):
+                    element.attrib.pop(attribute, None)
                 continue
             for tag, name in SCREEN_ONLY:
                 if (not tag or element.tag == tag) and (not name or _has_class(element, name)):

@@ -23,7 +23,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
-from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path
+from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path, cite_text
 from briefing.charts import DERIVED_MARK, ChartError, RenderedChart, render_chart
 from briefing.data import BriefingData
 from briefing.navigation import page_url
@@ -112,7 +112,7 @@ class Renderer:
         self._charts: dict[str, RenderedChart] = {}
         self._failed_charts: set[str] = set()
         self._texts: dict[tuple[str, str], str] = {}
-        self._figure_markups: dict[tuple[str, str, str], Markup] = {}
+        self._figure_markups: dict[tuple[str, str, str, str], Markup] = {}
         self.nav_pages: list[PageCard] = []
         nonce = secrets.token_hex(8)
         self.token_prefix = f"{TOKEN_PREFIX}{nonce}N"
@@ -197,12 +197,13 @@ class Renderer:
     def _figure_markup(self, figure_id: str, style: str) -> Markup:
         self.page.tip_count += 1
         href = self.href("figures", figure_id)
-        key = (figure_id, style, href)
+        is_derived = figure_id in self.data.derived
+        entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
+        source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
+        source_href = self.source_href(entry.source) if source is not None else ""  # type: ignore[union-attr]
+        key = (figure_id, style, href, source_href)
         if key not in self._figure_markups:
-            # Rendered once per figure, style and link; only the tooltip's id differs per use.
-            is_derived = figure_id in self.data.derived
-            entry = self.data.derived[figure_id] if is_derived else self.data.figures[figure_id]
-            source = None if is_derived else self.data.sources[entry.source]  # type: ignore[union-attr]
+            # Rendered once per figure, style and links; only the popover's id differs per use.
             self._figure_markups[key] = self._inline(
                 "figure.html",
                 figure_id=figure_id,
@@ -211,13 +212,25 @@ class Renderer:
                 derived=is_derived,
                 formula=self.formula_text(figure_id) if is_derived else "",
                 source=source,
+                source_href=source_href,
                 href=href,
                 tip_id=self.tip_id_slot,
             )
         return Markup(self._figure_markups[key].replace(self.tip_id_slot, f"fig-tip-{self.page.tip_count}"))
 
+    def source_href(self, source_id: str) -> str:
+        """Where a reader goes for a source: its https address, else its entry on the Sources page."""
+        url = self.data.sources[source_id].url
+        if url and url.startswith("https://"):
+            return url
+        return self.href("sources", f"source-{source_id}")
+
     def figure(self, figure_id: str, style: str = "long") -> Markup:
-        """A figure stated by a source, e.g. ``{{ figure('trade.turnover_2022') }}``."""
+        """A figure stated by a source, e.g. ``{{ figure('trade.turnover_2022') }}``.
+
+        A year (unit ``year``) says when, not how much: it reads as plain text, like a date
+        (README, "Which numbers are figures"), and its source stays on Key figures.
+        """
         if (error := self._bad_style(style, "figure")) is not None:
             return error
         if figure_id in self.data.derived:
@@ -227,6 +240,8 @@ class Renderer:
         if figure_id not in self.data.figures:
             return self._unknown("figure", figure_id, {**self.data.figures, **self.data.derived}, "figure")
         self._use("figures", figure_id)
+        if self.data.figures[figure_id].unit == "year":
+            return self._inline("figure_date.html", figure_id=figure_id, text=self.text(figure_id, style))
         return self._figure_markup(figure_id, style)
 
     def derived(self, derived_id: str, style: str = "long") -> Markup:
@@ -341,6 +356,31 @@ class Renderer:
         }
         return self._render("downloads.html", links=links, charts=self.data.charts if charts else {},
                             more=self.href("figures", "downloads") if not charts else "")
+
+    # -- the page head -----------------------------------------------------
+    def page_head(self, summary: str, canonical_url: str) -> Markup:
+        """Standfirst, byline, dates and the PDF and Cite buttons of the current page."""
+        meta = self.data.meta
+        if meta is None:
+            return Markup("")
+
+        def day(value: Any) -> dict[str, str] | None:
+            return None if value is None else {"iso": value.isoformat(), "text": format_day(value, "day", self.locale)}
+
+        return self._render(
+            "page_head.html",
+            summary=summary,
+            meta=meta,
+            published=day(meta.published),
+            updated=day(meta.updated),
+            as_of=day(meta.as_of),
+            citation=cite_text(self.data).decode("utf-8").strip(),
+            canonical_url=canonical_url if canonical_url.startswith("https://") else "",
+            pdf_href=self.site_href(PDF_PATH),
+            cite_txt=self.site_href(CITE_TXT),
+            cite_bib=self.site_href(CITE_BIB),
+            cite_json=self.site_href(CITE_JSON),
+        )
 
     # -- generated sections ---------------------------------------------
     def _listing(self, template: str) -> Markup:

@@ -21,14 +21,12 @@ from jinja2 import Environment, TemplateNotFound, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from briefing.data import BriefingData, load_briefing
-from briefing.downloads import PDF_PATH
-from briefing.formatting import format_day
 from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
 from briefing.pageenv import PageEnvironment, install, template_problems
 from briefing.plaintext import text_fault
 from briefing.problems import Problems, did_you_mean
 from briefing.project import Project
-from briefing.render import PageCard, Renderer, relative_href
+from briefing.render import PageCard, Renderer
 from briefing.safehtml import locate_needle, unsafe_markup
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
@@ -191,21 +189,6 @@ class BuildContext:
                 return number
         return 1
 
-    def page_footer(self, url: str) -> dict[str, str] | None:
-        """What the theme's footer line shows on the page at ``url``: dates, version, PDF link."""
-        meta = self.data.meta
-        if meta is None:
-            return None
-        locale = meta.locale
-        return {
-            "updated_iso": meta.updated.isoformat(),
-            "updated_text": format_day(meta.updated, "day", locale),
-            "as_of_iso": meta.as_of.isoformat(),
-            "as_of_text": format_day(meta.as_of, "day", locale),
-            "version": meta.version,
-            "pdf_href": relative_href(url, PDF_PATH),
-        }
-
     def abbreviation_glossary(self) -> dict[str, str]:
         """The glossary for Markdown's ``abbr`` extension: plain text, never parsed as Markdown."""
         return dict(self.data.glossary)
@@ -222,8 +205,8 @@ class BuildContext:
         self.problems.add(shown, where, None, message, hint)
         self.renderer.page.failed = True
 
-    def finish_page_html(self, src_path: str, html: str) -> str:
-        """Put the macros' markup into a page's HTML, then check the result; return it."""
+    def finish_page_html(self, src_path: str, html: str, meta: Mapping[str, Any] | None = None, canonical_url: str = "") -> str:
+        """Put the macros' markup into a page's HTML, check the result, then add the page head; return it."""
         source_text = self._page_sources.get(src_path, "")
         for unsafe in unsafe_markup(html):
             self.problems.add(
@@ -232,7 +215,14 @@ class BuildContext:
             )
         html = self.renderer.expand(html)
         self.check_page_html(src_path, html)
-        return html
+        if meta is None:
+            return html
+        head = str(self.renderer.page_head(str(meta.get("summary") or ""), canonical_url or ""))
+        title_end = html.find("</h1>")
+        if title_end < 0:
+            return head + html
+        title_end += len("</h1>")
+        return html[:title_end] + head + html[title_end:]
 
     def check_page_html(self, src_path: str, html: str) -> None:
         """Record every hand-typed number in a page's rendered body."""

@@ -6,7 +6,8 @@
 - before the build starts: pages render in Jinja's sandbox with the briefing's
   macros only (:mod:`briefing.pageenv`);
 - before the macros render a page: note which page it is, check its template syntax;
-- on the page's HTML: put the macros' markup in place, look for hand-typed numbers;
+- on the page's HTML: put the macros' markup in place, look for hand-typed numbers,
+  then add the page head (standfirst, byline, dates, PDF and Cite);
 - before any file is written (``on_env``): check that every data entry is used,
   then report *every* problem of the build at once and stop it;
 - under ``mkdocs serve`` a failing build is not stopped (the live server would hang
@@ -82,7 +83,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return context_for(config).finish_page_html(page.file.src_path, html)
+    return context_for(config).finish_page_html(page.file.src_path, html, page.meta, page.canonical_url or "")
 
 
 def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 Environment
@@ -118,10 +119,3 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     context = context_for(config)
     return problem_page(context.problems) if context.failed else output_content
-
-
-def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types
-    footer = context_for(config).page_footer(page.url)
-    if footer is not None:
-        context["briefing_footer"] = footer
-    return context

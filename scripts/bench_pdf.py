@@ -61,10 +61,11 @@ the source says. {{ sentence }} See <a href="../{{ next }}/">the next chapter</a
 </article></div></body></html>
 """)
 TIP = Environment(autoescape=True, undefined=StrictUndefined).from_string(
-    '<span class="fig" data-figure="f{{ n }}.{{ k }}"><a class="fig__value" href="#chapter-{{ n }}" '
-    'aria-describedby="tip-{{ k }}">{{ value }}</a><small class="fig__tip" role="tooltip" id="tip-{{ k }}">'
-    '<span class="fig__label">{{ label }}</span> <span class="fig__period">(2022).</span>'
-    '<span class="fig__source">Source: The Source, March 2023:</span> <q class="fig__quote">{{ quote }}</q>'
+    '<span class="fig" data-figure="f{{ n }}.{{ k }}"><button type="button" class="fig__value" '
+    'popovertarget="tip-{{ k }}">{{ value }}</button><small class="fig__tip pop" id="tip-{{ k }}" popover>'
+    '<span class="fig__line fig__head"><span class="fig__label">{{ label }}</span> <span class="fig__period">(2022).</span></span>'
+    ' <span class="fig__line fig__source">Source: The Source, March 2023:</span> <q class="fig__line fig__quote">{{ quote }}</q>'
+    ' <span class="fig__line fig__links"><a href="#chapter-{{ n }}">Key figures entry</a></span>'
     "</small></span>")
 SENTENCE = ("The article describes relations between the two countries as reaching a new level, "
             "with cooperation in trade, energy and technology.")

@@ -58,6 +58,22 @@ def test_prose_figures_read_as_the_formatter_writes_them(built_site: Path) -> No
     assert seen >= len(data.figures)
 
 
+def test_years_read_as_dates_and_quantities_as_figures(built_site: Path) -> None:
+    """README, "Which numbers are figures": a year is plain text; every other figure has its marker and popover."""
+    data = real_data()
+    years = {figure_id for figure_id, figure in data.figures.items() if figure.unit == "year"}
+    assert years, "the briefing has years among its figures"
+    dated, marked = set(), set()
+    for src in NAV_PAGES:
+        article = soup(html_path(built_site, src)).select_one("article")
+        for element in article.select("span.fig-date"):
+            assert element.find("button") is None and element.get_text() == Renderer(data, data.problems).text(element["data-figure"])
+            dated.add(element["data-figure"])
+        marked |= {element["data-figure"] for element in article.select("span.fig")}
+    assert dated == years
+    assert not marked & years
+
+
 def test_no_orphans_every_entry_used_in_prose(built_site: Path) -> None:
     data = real_data()
     used_figures: set[str] = set()
@@ -68,7 +84,7 @@ def test_no_orphans_every_entry_used_in_prose(built_site: Path) -> None:
             continue
         page = soup(html_path(built_site, src))
         article = page.select_one("article")
-        used_figures |= {element["data-figure"] for element in article.select("span.fig")}
+        used_figures |= {element["data-figure"] for element in article.select("span.fig, span.fig-date")}
         linked |= {link["href"].split("#")[-1] for link in article.select("a[href*='#']")}
         times |= {element["datetime"] for element in article.select("time")}
     assert set(data.figures) | set(data.derived) <= used_figures

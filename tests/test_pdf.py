@@ -315,7 +315,9 @@ def test_real_site_address_and_links_out_are_printed_once(pdf_with_real_address:
 def test_screen_only_parts_are_gone(page_texts: list[str]) -> None:
     text = "\n".join(page_texts)
     assert "¶" not in text
-    assert "Download the whole briefing (PDF)" not in text
+    for screen_only in ("PDF of the briefing", "Download: plain text", "This page:", "Key figures entry", "Published 27"):
+        assert screen_only not in text, screen_only
+    assert "Every number in the briefing, with its source and exact wording." in " ".join(text.split())  # a standfirst stays
 
 
 def test_running_head_and_page_footer(page_texts: list[str], built_pages: list[BuiltPage],

@@ -53,31 +53,6 @@ def test_search_finds_power_of_siberia_and_opens_the_page(page, site_url: str) -
     assert "Power of Siberia" in page.locator("article").inner_text()
 
 
-def test_figure_source_shows_on_hover_and_keyboard_focus(page, site_url: str) -> None:
-    page.goto(site_url + "trade/", wait_until="networkidle")
-    figure = page.locator("article span.fig").first
-    tip = figure.locator(".fig__tip")
-    assert not tip.is_visible()
-    figure.locator(".fig__value").hover()
-    assert tip.is_visible()
-    assert "Source:" in tip.inner_text()
-    page.mouse.move(0, 0)
-    assert not tip.is_visible()
-    # Keyboard alone: tab from the top of the page until the first figure link has focus.
-    page.locator("body").focus()
-    for _ in range(200):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('fig__value')"):
-            break
-    else:
-        pytest.fail("keyboard never reached a figure")
-    focused_tip = page.locator(":focus ~ .fig__tip, :focus + .fig__badge ~ .fig__tip").first
-    assert focused_tip.is_visible()
-    assert "Source:" in focused_tip.inner_text() or "Derived" in focused_tip.inner_text()
-    described_by = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
-    assert page.locator(f"#{described_by}").count() == 1
-
-
 def test_colour_scheme_toggle_works_and_persists(page, site_url: str) -> None:
     page.goto(site_url, wait_until="networkidle")
     before = page.get_attribute("body", "data-md-color-scheme")

@@ -18,7 +18,7 @@ export GENERATOR
 SERVED_PATH = $(shell $(PY) -m briefing.project mount_path 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build pdf test test-fast lint format bench bench-web clean
+.PHONY: help install serve build pdf edition test test-fast lint format bench bench-web clean
 
 help: ## List the targets and the variables they honour
 	@if [ -t 1 ]; then bold='\033[1m'; cyan='\033[36m'; plain='\033[0m'; else bold=; cyan=; plain=; fi; \
@@ -47,6 +47,10 @@ build: $(STAMP) ## Build the site and the PDF into site/ (replaced only if the b
 	$(PY) -m briefing.publish --site $(SITE) --generator $(GENERATOR)
 
 pdf: build ## Write the PDF of the whole briefing (site/downloads/briefing.pdf)
+
+edition: build ## Freeze the published edition into editions/: make edition VERSION=1.1.0 (snapshot and PDF)
+	@test -n "$(VERSION)" || (echo "usage: make edition VERSION=x.y.z (the data file's meta.version)"; exit 2)
+	$(PY) -m briefing.editions freeze --version $(VERSION) --pdf $(SITE)/downloads/briefing.pdf
 
 test: $(STAMP) ## Run all tests: unit, build, bad input, browser, hosting and PDF
 	$(PY) -m pytest

@@ -25,11 +25,13 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from briefing.data import load_briefing
 from briefing.navigation import read_mkdocs_config
+from briefing.quotes import text_sha256
 from briefing.render import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,10 +47,11 @@ CHILD = (
 FIGURES = 40
 
 
-def synthetic_data(figure_count: int) -> tuple[dict, str]:
+def synthetic_data(figure_count: int) -> tuple[dict[str, Any], str]:
     """A data file of ``figure_count`` figures and the source text that states them."""
     sentences = []
     figures = {}
+    passages = {}
     for index in range(figure_count):
         value = 100 + index * 7 + (index % 10) / 10
         sentence = f"In 2022 measure number {index} reached a record {value:.1f} billion USD, the ministry said."
@@ -61,9 +64,11 @@ def synthetic_data(figure_count: int) -> tuple[dict, str]:
             "scale": "billion",
             "precision": 1,
             "period": "2022",
-            "source": "synthetic-source",
-            "quote": sentence,
+            "passage": f"measure-{index:03d}",
+            "states": f"a record {value:.1f} billion USD",
         }
+        passages[f"measure-{index:03d}"] = {"source": "synthetic-source", "text": sentence}
+    source_text = "\n".join(sentences) + "\n"
     data = {
         "meta": {
             "title": "Synthetic briefing", "subtitle": "Benchmark", "version": "1.0.0",
@@ -75,11 +80,13 @@ def synthetic_data(figure_count: int) -> tuple[dict, str]:
             "synthetic-source": {
                 "title": "Synthetic source", "publisher": "Bench", "author": "Bench", "published": "2023-03",
                 "published_label": "March 2023", "text": "sources/synthetic.txt", "short": "Synthetic source",
+                "sha256": text_sha256(source_text.encode("utf-8")),
             }
         },
+        "passages": passages,
         "figures": figures,
     }
-    return data, "\n".join(sentences) + "\n"
+    return data, source_text
 
 
 def page_text(page: int, refs: int, figure_ids: list[str], substitute: Renderer | None) -> str:
@@ -155,7 +162,8 @@ def make_projects(workdir: Path, pages: int, refs: int) -> tuple[Path, Path]:
 
 def timed_build(config_file: Path) -> tuple[float, float]:
     """Seconds and peak MiB of one strict build in a fresh interpreter."""
-    env = {**os.environ, "PYTHONPATH": str(config_file.parent), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(config_file.parent), str(ROOT))),
+           "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", CHILD, str(config_file)], cwd=config_file.parent, env=env,
                             capture_output=True, text=True, check=False)
@@ -195,7 +203,8 @@ def free_port() -> int:
     """A TCP port nobody listens on."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def edit_to_page_seconds() -> float:
@@ -252,7 +261,7 @@ def real_briefing() -> dict[str, float]:
         subprocess.run([sys.executable, "-m", "briefing.publish", "--site", str(site)], cwd=ROOT, env=env,
                        check=True, capture_output=True)
         figures["make build (HTML + PDF) s"] = time.perf_counter() - start
-        if (ROOT / "briefing" / "pdf.py").exists():
+        if (ROOT / "briefing" / "pdf" / "__init__.py").exists():
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "briefing.pdf", "--site", str(site)], cwd=ROOT, env=env,
                            check=True, capture_output=True)

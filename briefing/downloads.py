@@ -42,7 +42,10 @@ CHART_FORMATS = ("svg", "png", "csv")
 FIGURE_COLUMNS = (
     "id", "label", "value", "unit", "scale", "currency", "period", "precision", "qualifier",
     "derived", "goal", "formula", "source", "source_citation", "quote", "note", "text",
+    "edition", "changed_on", "change_kind", "was",
 )
+# A figure's last logged change, from briefing.editions.entry_changes: (date, kind, what readers saw before).
+EntryChanges = Mapping[str, tuple[Any, str, str]]
 BIBTEX_SPECIAL = re.compile(r"([&%$#_{}~^\\])")
 
 
@@ -61,10 +64,16 @@ def _locale(data: BriefingData) -> str:
     return data.meta.locale if data.meta else "en_GB"
 
 
-def figure_records(data: BriefingData) -> list[dict[str, Any]]:
-    """One record per figure, then per derived figure, in data-file order, keys in :data:`FIGURE_COLUMNS` order."""
+def figure_records(data: BriefingData, changes: EntryChanges | None = None) -> list[dict[str, Any]]:
+    """One record per figure, then per derived figure, in data-file order, keys in :data:`FIGURE_COLUMNS` order.
+
+    Each record carries the edition, and for a figure a logged change names, the date, kind
+    and the text readers saw before.
+    """
     records: list[dict[str, Any]] = []
+    changes = changes or {}
     for figure_id in data.all_figure_ids():
+        change = changes.get(figure_id)
         derived = figure_id in data.derived
         entry = data.derived[figure_id] if derived else data.figures[figure_id]
         quantity = data.quantity(figure_id)
@@ -88,6 +97,10 @@ def figure_records(data: BriefingData) -> list[dict[str, Any]]:
             "quote": None if derived else data.figures[figure_id].quote,
             "note": entry.note,
             "text": format_quantity(quantity, "long", _locale(data)),
+            "edition": data.meta.version if data.meta else None,
+            "changed_on": change[0].isoformat() if change else None,
+            "change_kind": change[1] if change else None,
+            "was": change[2] if change else None,
         })
     return records
 
@@ -102,12 +115,12 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def figures_csv(data: BriefingData) -> bytes:
+def figures_csv(data: BriefingData, changes: EntryChanges | None = None) -> bytes:
     """Every figure and derived figure as CSV (UTF-8, '\\n' line endings, empty cell for none)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIGURE_COLUMNS)
-    for record in figure_records(data):
+    for record in figure_records(data, changes):
         writer.writerow([_csv_cell(record[column]) for column in FIGURE_COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
@@ -123,6 +136,7 @@ def _briefing_record(meta: Meta | None) -> dict[str, Any]:
         "title": meta.title,
         "subtitle": meta.subtitle,
         "version": meta.version,
+        "edition": {"version": meta.version, "date": meta.updated.isoformat(), "kind": meta.edition_kind},
         "as_of": meta.as_of.isoformat(),
         "updated": meta.updated.isoformat(),
         "publisher": meta.publisher,
@@ -132,9 +146,9 @@ def _briefing_record(meta: Meta | None) -> dict[str, Any]:
     }
 
 
-def figures_json(data: BriefingData) -> bytes:
-    """Every figure and derived figure as JSON, with the briefing's title, version and licence."""
-    return _dump_json({"briefing": _briefing_record(data.meta), "figures": figure_records(data)})
+def figures_json(data: BriefingData, changes: EntryChanges | None = None) -> bytes:
+    """Every figure and derived figure as JSON, with the briefing's title, edition and licence."""
+    return _dump_json({"briefing": _briefing_record(data.meta), "figures": figure_records(data, changes)})
 
 
 # -- how to cite ---------------------------------------------------------------
@@ -145,7 +159,7 @@ def cite_text(data: BriefingData) -> bytes:
         return b""
     updated = format_day(meta.updated, "day", meta.locale)
     return (
-        f"{meta.author}, {meta.title}, version {meta.version}, {meta.publisher}, {updated}. "
+        f"{meta.author}, {meta.title}, edition {meta.version} ({meta.edition_kind}), {meta.publisher}, {updated}. "
         f"{meta.site_url} Licence: {meta.licence} ({meta.licence_url}).\n"
     ).encode("utf-8")
 
@@ -179,7 +193,8 @@ def cite_bibtex(data: BriefingData) -> bytes:
         ("month", months[meta.updated.month - 1]),
         ("date", "{" + meta.updated.isoformat() + "}"),
         ("url", "{" + meta.site_url + "}"),
-        ("note", "{Version " + bibtex_escape(meta.version) + ". Licence: " + bibtex_escape(meta.licence) + "}"),
+        ("edition", "{" + bibtex_escape(meta.version) + "}"),
+        ("note", "{Edition " + bibtex_escape(meta.version) + " (" + meta.edition_kind + "). Licence: " + bibtex_escape(meta.licence) + "}"),
     ]
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name.ljust(width)} = {value}" for name, value in fields)
@@ -199,6 +214,7 @@ def cite_csl_json(data: BriefingData) -> bytes:
         "publisher": meta.publisher,
         "genre": "Briefing",
         "version": meta.version,
+        "edition": meta.version,
         "issued": {"date-parts": [[meta.updated.year, meta.updated.month, meta.updated.day]]},
         "URL": meta.site_url,
         "license": meta.licence,
@@ -214,11 +230,11 @@ def rendered_charts(data: BriefingData, rendered: Mapping[str, RenderedChart] | 
     return {chart_id: done.get(chart_id) or render_chart(data, chart_id) for chart_id in data.charts}
 
 
-def download_files(data: BriefingData, rendered: Mapping[str, RenderedChart] | None = None) -> dict[str, bytes]:
+def download_files(data: BriefingData, rendered: Mapping[str, RenderedChart] | None = None, changes: EntryChanges | None = None) -> dict[str, bytes]:
     """Every download's bytes by path relative to the site root; charts already drawn are reused from ``rendered``."""
     files: dict[str, bytes] = {
-        FIGURES_CSV: figures_csv(data),
-        FIGURES_JSON: figures_json(data),
+        FIGURES_CSV: figures_csv(data, changes),
+        FIGURES_JSON: figures_json(data, changes),
         CITE_TXT: cite_text(data),
         CITE_BIB: cite_bibtex(data),
         CITE_JSON: cite_csl_json(data),

@@ -133,7 +133,8 @@ def format_quantity(quantity: Quantity, style: Style = "long", locale: str = "en
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; use one of {', '.join(STYLES)}")
     text = FORMATTERS[quantity.unit](quantity, style, locale)
-    if quantity.qualifier and style == "long":
+    if quantity.qualifier and style != "value":
+        # The source's "nearly" (or the briefing's "about" on a derived value) goes wherever the number is read.
         text = f"{quantity.qualifier} {text}"
     return text
 

@@ -27,11 +27,11 @@ class FormulaError(ValueError):
     """A formula that cannot be parsed or evaluated."""
 
 
-def _dotted_name(node: ast.expr) -> str | None:
+def dotted_name(node: ast.expr) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        parent = _dotted_name(node.value)
+        parent = dotted_name(node.value)
         return f"{parent}.{node.attr}" if parent else None
     return None
 
@@ -54,7 +54,7 @@ class Formula:
         names: list[str] = []
 
         def visit(node: ast.expr) -> None:
-            name = _dotted_name(node)
+            name = dotted_name(node)
             if name is not None:
                 names.append(name)
             elif isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
@@ -74,7 +74,7 @@ class Formula:
         """The formula's value, given the values of the ids it uses."""
 
         def calc(node: ast.expr) -> float:
-            name = _dotted_name(node)
+            name = dotted_name(node)
             if name is not None:
                 return values[name]
             if isinstance(node, ast.BinOp):
@@ -93,7 +93,7 @@ class Formula:
         """The formula with ids replaced by labels and operators by their signs."""
 
         def show(node: ast.expr, parent_precedence: int = 0) -> str:
-            name = _dotted_name(node)
+            name = dotted_name(node)
             if name is not None:
                 return labels.get(name, name)
             if isinstance(node, ast.BinOp):

@@ -17,10 +17,11 @@ import re
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from briefing.plaintext import https_url_fault, normalise, text_fault
+from briefing.quotes import QUALIFIERS
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -79,8 +80,9 @@ class Scale(StrEnum):
 SCALE_FACTORS: dict[Scale, int] = {Scale.thousand: 10**3, Scale.million: 10**6, Scale.billion: 10**9}
 
 
-# Words a source (or, for a derived figure, the briefing) puts before a number; they travel with the value.
-Qualifier = Literal["about", "nearly", "more than", "almost"]
+# Words a source puts before a number ("nearly", "about", ...); they travel with the value.
+# A figure's qualifier must be the one its source writes (briefing.quotes.QUALIFIERS).
+Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -123,6 +125,9 @@ class Meta(Strict):
     licence_url: HttpsUrl
     locale: str = Field(default="en_GB", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
     site_url: HttpsUrl
+    edition_kind: Literal["first", "correction", "update"] = Field(
+        default="first", description="what this edition is: the first, a corrected one, or one with new coverage"
+    )
 
 
 class Source(Strict):
@@ -135,15 +140,43 @@ class Source(Strict):
     published_label: str
     url: HttpsUrl | None = None
     text: str = Field(description="path of the local copy, relative to the data file")
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the local copy's bytes: the text is sealed")
     short: str = Field(description="short citation, e.g. 'VOV World, March 2023'")
     note: str | None = None
 
 
-class Quoted(Strict):
-    """An entry backed by a verbatim sentence of a source."""
+class Passage(Strict):
+    """A whole sentence or clause of a source, stored once and referenced by the entries it supports."""
 
     source: str
-    quote: str = Field(min_length=1)
+    text: str = Field(min_length=1, description="copied word for word from the source text")
+
+
+class Quoted(Strict):
+    """An entry backed by a passage of a source.
+
+    ``quote`` and ``source`` are the passage's text and source, bound by the
+    data loader once the passage is known (templates and downloads read them).
+    """
+
+    passage: str = Field(min_length=1, description="id of an entry under 'passages'")
+    _quote: str = PrivateAttr(default="")
+    _source: str = PrivateAttr(default="")
+
+    def bind(self, passage: Passage) -> None:
+        """Attach the passage this entry names (called by the loader after validation)."""
+        self._quote = passage.text
+        self._source = passage.source
+
+    @property
+    def quote(self) -> str:
+        """The passage's text: the source's exact sentence or clause."""
+        return self._quote
+
+    @property
+    def source(self) -> str:
+        """The id of the passage's source."""
+        return self._source
 
 
 class Figure(Quoted):
@@ -156,7 +189,8 @@ class Figure(Quoted):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1, description="the period or as-of date, as readers should see it")
     precision: int = Field(default=0, ge=0, le=4, strict=True)
-    qualifier: Qualifier | None = None
+    qualifier: Qualifier | None = Field(default=None, description="the source's own word before the number, e.g. nearly")
+    states: str = Field(min_length=1, description="the words of the passage that state this figure, e.g. 'nearly 33.7 billion USD'")
     goal: bool = Field(default=False, strict=True, description="a goal or target someone set, not a measured value; charts draw it as an outline")
     note: str | None = None
 
@@ -170,23 +204,23 @@ class Figure(Quoted):
 
 
 class Derived(Strict):
-    """A number the briefing computes from other figures; never typed in."""
+    """A number the briefing computes from other figures; never typed in.
+
+    Its unit, currency and scale follow from the formula's inputs (US$ billion
+    minus US$ billion is US$ billion); they may be written out, and must then
+    agree. A plain-number result (a share, a ratio) needs ``unit``: percent,
+    multiplier or count.
+    """
 
     label: str
     formula: str = Field(min_length=1)
-    unit: Unit
+    unit: Unit | None = None
     scale: Scale | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1)
     precision: int = Field(default=1, ge=0, le=4, strict=True)
-    qualifier: Qualifier | None = Field(default=None, description="'about' for an approximate result, shown with the value everywhere")
+    qualifier: Literal["about"] | None = Field(default=None, description="'about' for an approximate result (inputs rounded or qualified), shown with the value everywhere")
     note: str | None = None
-
-    @model_validator(mode="after")
-    def _currency_matches_unit(self) -> Derived:
-        if self.unit is Unit.currency and self.currency is None:
-            raise ValueError("a currency figure needs 'currency' (e.g. USD)")
-        return self
 
 
 class Event(Quoted):
@@ -239,6 +273,26 @@ class Chart(Strict):
         return self
 
 
+class ChangeKind(StrEnum):
+    """What a change to a published edition is."""
+
+    correction = "correction"  # something published was wrong or unsupported
+    update = "update"  # something published is said better or more fully
+    addition = "addition"  # coverage the briefing did not have
+
+
+class Change(Strict):
+    """One logged change of the briefing: dated, with what changed, why, and where."""
+
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="the edition that carries the change")
+    date: IsoDate
+    kind: ChangeKind
+    what: str = Field(min_length=1, description="what changed, as readers should read it")
+    why: str = Field(min_length=1, description="why: what was wrong or missing")
+    pages: list[str] = Field(default_factory=list, description="pages the change touches, e.g. visit.md")
+    entries: list[str] = Field(default_factory=list, description="ids of figures, derived figures, passages or sources it changes")
+
+
 class GlossaryEntry(Strict):
     """An abbreviation and what it stands for; explained wherever it appears, so one line of plain text."""
 
@@ -249,10 +303,12 @@ class GlossaryEntry(Strict):
 
 SECTION_MODELS: dict[str, type[Strict]] = {
     "sources": Source,
+    "passages": Passage,
     "figures": Figure,
     "derived": Derived,
     "events": Event,
     "people": Person,
     "organisations": Organisation,
     "charts": Chart,
+    "changes": Change,
 }

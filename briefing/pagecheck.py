@@ -1,4 +1,4 @@
-"""Checks on pages: template syntax before rendering, hand-typed numbers after.
+"""Checks on pages: code kept literal and template errors located before rendering, hand-typed numbers after.
 
 A number in a page's rendered body must come from the data file through a
 macro. :func:`hand_typed_numbers` reads the body HTML and returns every number
@@ -16,12 +16,14 @@ from typing import Any
 import lxml.html
 from jinja2 import Environment, Template, TemplateSyntaxError
 
-# A number as readers see it: 185, 33.7, 1,000, 2nd; not part of a name like G20.
-NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![\w])")
+from briefing.readernumbers import HandTypedNumber, hand_typed_in_text
 
 # Elements whose text came from the data file, or is code: their subtree is not checked.
 SKIPPED_TAGS = frozenset({"code", "pre", "time", "kbd", "samp", "script", "style", "svg"})
 SKIPPED_CLASSES = frozenset({"fig", "fig-value", "from-data", "cite", "person", "headerlink", "chart", "briefing-error"})
+# Attributes a reader sees (alt text, tooltips, labels read aloud). An <abbr>'s title is the
+# glossary's expansion, checked in the data file.
+READER_ATTRIBUTES = ("alt", "title", "aria-label")
 
 
 def _skipped(element: lxml.html.HtmlElement) -> bool:
@@ -32,16 +34,8 @@ def _skipped(element: lxml.html.HtmlElement) -> bool:
     return bool(classes) and not SKIPPED_CLASSES.isdisjoint(classes.split())
 
 
-@dataclass(frozen=True)
-class HandTypedNumber:
-    """A number found in page text that did not come from the data."""
-
-    token: str
-    context: str
-
-
 def hand_typed_numbers(html: str, allowed: frozenset[str] = frozenset()) -> list[HandTypedNumber]:
-    """Numbers in ``html`` body text that no macro produced and that are not allowed."""
+    """Numbers in ``html`` body text and reader-facing attributes that no macro produced and that are not allowed."""
     if not html.strip():
         return []
     root = lxml.html.fragment_fromstring(html, create_parent="div")
@@ -55,6 +49,8 @@ def hand_typed_numbers(html: str, allowed: frozenset[str] = frozenset()) -> list
             if not isinstance(child.tag, str):  # comments, processing instructions
                 pass
             elif not _skipped(child):
+                if child.tag != "abbr":
+                    texts.extend(value for name in READER_ATTRIBUTES if (value := child.get(name)))
                 walk(child)
             if child.tail:
                 texts.append(child.tail)
@@ -62,11 +58,7 @@ def hand_typed_numbers(html: str, allowed: frozenset[str] = frozenset()) -> list
     walk(root)
     found: list[HandTypedNumber] = []
     for text in texts:
-        for match in NUMBER.finditer(text):
-            if match.group(0) in allowed:
-                continue
-            start, end = max(0, match.start() - 30), min(len(text), match.end() + 30)
-            found.append(HandTypedNumber(match.group(0), " ".join(text[start:end].split())))
+        found.extend(hand_typed_in_text(text, allowed))
     return found
 
 
@@ -83,11 +75,53 @@ def locate_text(source_text: str, token: str, context: str) -> int | None:
     return best_line
 
 
+_FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<!`)(?P<ticks>`+)(?!`)(?P<code>.+?)(?<!`)(?P=ticks)(?!`)")
+
+
+def protect_code(markdown: str, environment: Environment) -> str:
+    """``markdown`` with every fenced code block and inline code span that holds template
+    syntax wrapped in ``{% raw %}``, so a macro in code is shown as typed, never run.
+
+    The wrapping adds no line, so template line numbers stay those of the page.
+    """
+    openers = (environment.variable_start_string, environment.block_start_string, environment.comment_start_string)
+    raw_open = f"{environment.block_start_string} raw {environment.block_end_string}"
+    raw_close = f"{environment.block_start_string} endraw {environment.block_end_string}"
+
+    def literal(code: str) -> str:
+        if not any(opener in code for opener in openers):
+            return code
+        # A literal "{% endraw %}" inside the code closes the raw block, is printed as a string, then reopens it.
+        code = code.replace(raw_close, raw_close + environment.variable_start_string + repr(raw_close) + environment.variable_end_string + raw_open)
+        return raw_open + code + raw_close
+
+    lines = markdown.split("\n")
+    output: list[str] = []
+    index = 0
+    while index < len(lines):
+        opening = _FENCE.match(lines[index])
+        if opening is None:
+            output.append(_CODE_SPAN.sub(lambda match: literal(match.group(0)), lines[index]))
+            index += 1
+            continue
+        fence = opening.group("fence")
+        end = index + 1
+        closing = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$")
+        while end < len(lines) and not closing.match(lines[end]):
+            end += 1
+        block = "\n".join(lines[index : end + 1])  # an unclosed fence runs to the end of the page
+        output.append(literal(block))
+        index = end + 1
+    return "\n".join(output)
+
+
 def template_syntax_error(environment: Environment, markdown: str) -> tuple[int, str] | None:
     """The line (within ``markdown``) and message of a Jinja syntax error, or None.
 
     The template compiled here is kept and handed back by ``environment.from_string``
-    for the same source, so a page is compiled once per build, not twice.
+    for the same source, so a page is compiled once per build, not twice. Errors while
+    rendering are reported by the page environment (:mod:`briefing.pageenv`).
     """
     try:
         template = environment.from_string(markdown)

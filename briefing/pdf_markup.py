@@ -3,7 +3,7 @@
 The site's markup is made for a screen: a figure's evidence opens beside it,
 a table's header row may be empty, an address may break anywhere. Paper
 needs other things, decided here on the already cleaned article of one
-chapter (``briefing/pdf.py`` calls these in order) so that the print
+chapter (``briefing/pdf/chapters.py`` calls these in order) so that the print
 stylesheet only lays out:
 
 * **Notes.** Each figure's evidence becomes a footnote. One source sentence
@@ -230,7 +230,9 @@ def set_notes(article: HtmlElement) -> int:
             note.heads.append(_label_and_period(tip))
             _insert_after_phrase(figure, tip, ends_with_digit)
             continue
-        note.heads.append(_label_and_period(tip))
+        head = _label_and_period(tip)
+        if head not in note.heads:  # a figure referenced again is named once
+            note.heads.append(head)
         _add_remarks(note, tip)
         reference = lxml_html.Element("a")
         reference.set("class", "fig__noteref")

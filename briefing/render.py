@@ -26,6 +26,7 @@ from markupsafe import Markup
 from briefing.downloads import CHART_FORMATS, CITE_BIB, CITE_JSON, CITE_TXT, FIGURES_CSV, FIGURES_JSON, PDF_PATH, chart_path, cite_text
 from briefing.charts import DERIVED_MARK, ChartError, RenderedChart, render_chart
 from briefing.data import BriefingData
+from briefing.editions import SITE_EDITIONS_DIR, Edition, version_key
 from briefing.navigation import page_url
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity
 from briefing.problems import Problems, did_you_mean
@@ -37,6 +38,13 @@ TOKEN_PREFIX = "BRIEFINGMACRO"  # noqa: S105 - a placeholder prefix, not a secre
 # The macros' argument types, as written in their annotations.
 ARGUMENT_TYPES: dict[str, type] = {"str": str, "bool": bool}
 
+# A macro call naming an id, e.g. figure('trade.turnover_2022'), and the kind of entry each macro uses.
+MACRO_CALL = re.compile(r"""\b(?P<macro>[a-z_]+)\(\s*(["'])(?P<id>[^"']+)\2""")
+MACRO_KINDS: dict[str, str] = {
+    "figure": "figures", "derived": "derived", "period": "periods", "event_date": "events",
+    "person": "people", "cite": "sources", "chart": "charts",
+}
+
 # Where generated pages live, as source paths relative to docs/.
 PAGE_PATHS: dict[str, str] = {
     "figures": "key-figures.md",
@@ -44,6 +52,7 @@ PAGE_PATHS: dict[str, str] = {
     "timeline": "timeline.md",
     "people": "people.md",
     "glossary": "glossary.md",
+    "changes": "changes.md",
 }
 
 
@@ -114,6 +123,8 @@ class Renderer:
         self._texts: dict[tuple[str, str], str] = {}
         self._figure_markups: dict[tuple[str, str, str, str], Markup] = {}
         self.nav_pages: list[PageCard] = []
+        self.editions: list[Edition] = []  # the frozen editions, oldest first (set by the site glue)
+        self.entry_changes: dict[str, tuple[Any, str, str]] = {}  # figure id -> (date, kind, what readers saw before)
         nonce = secrets.token_hex(8)
         self.token_prefix = f"{TOKEN_PREFIX}{nonce}N"
         self.token_pattern = re.compile(r"(?P<open><p>)?" + self.token_prefix + r"(?P<index>\d+)X(?P<close></p>)?")
@@ -177,6 +188,22 @@ class Renderer:
     def _use(self, kind: str, entry_id: str) -> None:
         self.used[kind][entry_id].add(self.page.src_path)
 
+    def mark_mentioned(self, source_text: str) -> None:
+        """Count every id a page's macros name as used, for a page that failed to render.
+
+        Its template error is the one message: the entries it would have shown are
+        not also reported as unused.
+        """
+        for match in MACRO_CALL.finditer(source_text):
+            kind = MACRO_KINDS.get(match.group("macro"))
+            entry_id = match.group("id")
+            if kind is not None:
+                self.used[kind][entry_id].add(self.page.src_path)
+            if kind == "charts" and entry_id in self.data.charts:
+                for figure_id in self.data.charts[entry_id].series:
+                    for source_id in self.data.sources_of(figure_id) if figure_id in self.data.all_figure_ids() else ():
+                        self.used["sources"][source_id].add(self.page.src_path)
+
     # -- figures ---------------------------------------------------------
     def quantity(self, figure_id: str) -> Quantity:
         """The formatter's view of a figure or derived figure."""
@@ -204,8 +231,10 @@ class Renderer:
         key = (figure_id, style, href, source_href)
         if key not in self._figure_markups:
             # Rendered once per figure, style and links; only the popover's id differs per use.
+            change = self.entry_changes.get(figure_id)
             self._figure_markups[key] = self._inline(
                 "figure.html",
+                change={"date": change[0], "date_text": format_day(change[0], "day", self.locale), "kind": change[1], "was": change[2]} if change else None,
                 figure_id=figure_id,
                 entry=entry,
                 text=self.text(figure_id, style),
@@ -406,6 +435,32 @@ class Renderer:
         """Full citation of every source."""
         return self._listing("sources.html")
 
+    def changes_list(self) -> Markup:
+        """Every logged change, newest first, by edition, with the PDFs of earlier editions."""
+        by_version: dict[str, list[tuple[str, Any]]] = {}
+        # Newest first; changes of one day keep the data file's order (a stable sort).
+        for change_id, change in sorted(self.data.changes.items(), key=lambda item: item[1].date, reverse=True):
+            by_version.setdefault(change.version, []).append((change_id, change))
+        versions = sorted(by_version, key=version_key, reverse=True)
+        page_titles = {card.src_path: card.title for card in self.nav_pages}
+        page_links = {src: relative_href(self.page.url, page_url(src, self.use_directory_urls)) for src in page_titles}
+        earlier = [edition for edition in reversed(self.editions) if edition.pdf is not None and (not self.data.meta or edition.version != self.data.meta.version)]
+        return self._render(
+            "changes.html", versions=versions, by_version=by_version, page_titles=page_titles, page_links=page_links,
+            format_day=format_day, locale=self.locale, earlier=earlier,
+            pdf_href=lambda version: self.site_href(f"{SITE_EDITIONS_DIR}/briefing-{version}.pdf"),
+            editions={edition.version: edition for edition in self.editions}, meta=self.data.meta,
+        )
+
+    def change_note(self, src_path: str) -> Markup | None:
+        """The dated note a page shows for the logged changes that touch it, newest first; None if none."""
+        changes = sorted((change for change in self.data.changes.values() if src_path in change.pages), key=lambda change: change.date, reverse=True)
+        if not changes:
+            return None
+        # Home is the first view: its note is the one line, the list is on the Changes page.
+        return self._render("change_note.html", changes=changes, format_day=format_day, locale=self.locale, compact=src_path == "index.md",
+                            href=relative_href(self.page.url, page_url(PAGE_PATHS["changes"], self.use_directory_urls)))
+
     def page_cards(self) -> Markup:
         """Cards linking to every page of the navigation but this one, with each page's summary."""
         cards = [card for card in self.nav_pages if card.src_path != self.page.src_path]
@@ -433,6 +488,7 @@ class Renderer:
             "chart": self.chart,
             "downloads": self.downloads,
             "page_cards": self.page_cards,
+            "changes_list": self.changes_list,
         }
         return {name: self._stashing(function) for name, function in macros.items()}
 

@@ -9,6 +9,7 @@ does not import MkDocs: it reads the few configuration values it needs.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import posixpath
 import re
@@ -21,12 +22,26 @@ from jinja2 import Environment, TemplateNotFound, UndefinedError
 from jinja2.exceptions import SecurityError
 
 from briefing.data import BriefingData, load_briefing
-from briefing.pagecheck import anchors_in, body_offset, hand_typed_numbers, links_in, locate_text, template_syntax_error
+from briefing.downloads import PDF_PATH
+from briefing.editions import check_against_editions, entry_changes, last_change_dates, published_editions
+from briefing.formatting import format_day
+from briefing.jsonld import page_json_ld
+from briefing.navigation import page_url
+from briefing.pagecheck import (
+    anchors_in,
+    body_offset,
+    hand_typed_numbers,
+    links_in,
+    locate_text,
+    protect_code,
+    template_syntax_error,
+)
 from briefing.pageenv import PageEnvironment, install, template_problems
 from briefing.plaintext import text_fault
 from briefing.problems import Problems, did_you_mean
 from briefing.project import Project
-from briefing.render import PageCard, Renderer
+from briefing.readernumbers import hand_typed_in_text
+from briefing.render import PAGE_PATHS, PageCard, Renderer, relative_href
 from briefing.safehtml import locate_needle, unsafe_markup
 
 CONTEXT_ATTRIBUTE = "_briefing_context"
@@ -36,6 +51,24 @@ REQUIRED_FRONT_MATTER_HELP = {
     "description": "one sentence for search engines and link previews",
     "summary": "one line for the page cards on Home",
 }
+EDITION_KIND_WORDS = {"first": "first edition", "correction": "corrected edition", "update": "updated edition"}
+FRONT_MATTER_SEEN = {
+    "title": "in the navigation, the tab and search results",
+    "description": "in search engines and link previews, as <meta name=\"description\">",
+    "summary": "on Home's page cards",
+}
+
+
+def front_matter_line(source_text: str, name: str) -> int | None:
+    """The line of ``name:`` in a page's front matter, or None."""
+    match = re.match(r"^---\s*\n(.*?)\n---\s*\n", source_text, re.S)
+    if match is None:
+        return None
+    for number, line in enumerate(match.group(1).splitlines(), start=2):
+        if re.match(rf"{re.escape(name)}\s*:", line):
+            return number
+    return None
+
 # Front-matter keys a page may set: its texts, and Material's search and hide switches.
 # Others (``template``, ``render_macros``, ...) would let page text change how the build treats it.
 ALLOWED_FRONT_MATTER = (*REQUIRED_FRONT_MATTER, "search", "hide")
@@ -101,11 +134,16 @@ class BuildContext:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.data: BriefingData = load_briefing(project.data_file, project.data_display_path)
+        self.allowed_numbers = frozenset(project.settings.allowed_numbers)
+        self.data: BriefingData = load_briefing(project.data_file, project.data_display_path, self.allowed_numbers)
         self.problems: Problems = self.data.problems
         self.problems.extend(project.problems)
+        self.editions = published_editions(project.root)
+        check_against_editions(self.data, self.editions)
         self.renderer = Renderer(self.data, self.problems, project.docs_prefix, project.use_directory_urls)
         self.renderer.nav_pages = page_cards(project)
+        self.renderer.editions = self.editions
+        self.renderer.entry_changes = entry_changes(self.data, self.editions)
         self.failed = False  # set under `mkdocs serve` when the build has problems to show instead
         for folder in (project.docs_dir, project.data_file.parent):
             for link in symbolic_links(folder):
@@ -124,20 +162,27 @@ class BuildContext:
     def start_page(self, src_path: str, source_text: str, markdown: str, url: str, environment: Environment | None = None) -> str:
         """Prepare to render a page; return Markdown that is safe to hand to the macros.
 
-        ``environment`` is the macros plugin's own Jinja environment: the page is
-        compiled with it once, here, so a syntax error becomes a located problem
-        instead of stopping the build, and the macros reuse the compiled template.
+        ``environment`` is the macros plugin's own Jinja environment. Code blocks and
+        inline code are made literal first (a macro in code is shown as typed). The
+        page is then compiled once, here: a syntax error, and later any error while
+        rendering, becomes a located problem of the build instead of stopping it,
+        and the macros reuse the compiled template.
         """
         self._page_sources[src_path] = source_text
         self.renderer.begin_page(src_path, source_text, url)
+        environment = environment or self.renderer.templates
+        # Code is code: a macro in a code block or inline code is shown as typed, never run.
+        markdown = protect_code(markdown, environment)
         self.renderer.page.line_offset = body_offset(source_text, markdown)
-        error = template_syntax_error(environment or self.renderer.templates, markdown)
+        error = template_syntax_error(environment, markdown)
         if error is None:
             if not isinstance(environment, PageEnvironment):
                 return markdown
             refused = template_problems(environment, markdown, environment.globals)
             for line, message, hint in refused:
                 self.problems.add(self.display_path(src_path), line + self.renderer.page.line_offset, None, message, hint)
+            if refused:
+                self.renderer.mark_mentioned(source_text)
             return markdown if not refused else "(This page uses what pages may not; see the build log.)"
         line, message = error
         self.problems.add(
@@ -145,29 +190,40 @@ class BuildContext:
             line + self.renderer.page.line_offset,
             None,
             f"template syntax error: {message}",
-            "check the {{ ... }} and {% ... %} around this line",
+            "check the {{ ... }} and {% ... %} around this line; to show them as text, put them in `code`",
         )
+        self.renderer.mark_mentioned(source_text)
         return "(This page has a template error; see the build log.)"
 
-    def check_front_matter(self, src_path: str, meta: Mapping[str, Any]) -> None:
-        """Record each required front-matter field a page lacks."""
+    def check_front_matter(self, src_path: str, meta: Mapping[str, Any], source_text: str = "") -> None:
+        """Record each required front-matter field a page lacks, and every hand-typed number in them, at its line."""
+        shown = self.display_path(src_path)
         for name in REQUIRED_FRONT_MATTER:
             value = meta.get(name)
+            line = front_matter_line(source_text, name)
             if not isinstance(value, str) or not value.strip():
                 self.problems.add(
-                    self.display_path(src_path),
-                    1,
+                    shown,
+                    line or 1,
                     None,
                     f"front matter lacks '{name}'",
                     f"add '{name}: ...' between the --- lines at the top ({REQUIRED_FRONT_MATTER_HELP[name]})",
                 )
                 continue
+            for number in hand_typed_in_text(value, self.allowed_numbers, allow_years=True):
+                self.problems.add(
+                    shown,
+                    line,
+                    None,
+                    f"hand-typed number {number.token!r} in the front matter's {name}: \"{number.context}\"",
+                    f"readers see the {name} ({FRONT_MATTER_SEEN[name]}) and no source backs the number: write it without the number",
+                )
             # The theme writes these into the page head and navigation without escaping them.
             fault = text_fault(value, single_line=True)
             message = fault.message if fault else ('contains a straight double quote (")' if '"' in value else "")
             if message:
                 self.problems.add(
-                    self.display_path(src_path), self._front_matter_line(src_path, name), None,
+                    self.display_path(src_path), line or self._front_matter_line(src_path, name), None,
                     f"front matter '{name}' {message}",
                     "front matter is plain text on one line; use typographic quotes “ ” and no markup",
                 )
@@ -189,6 +245,38 @@ class BuildContext:
                 return number
         return 1
 
+    def page_footer(self, url: str) -> dict[str, str] | None:
+        """What the theme's footer line shows on the page at ``url``: dates, version, PDF link."""
+        meta = self.data.meta
+        if meta is None:
+            return None
+        locale = meta.locale
+        return {
+            "updated_iso": meta.updated.isoformat(),
+            "updated_text": format_day(meta.updated, "day", locale),
+            "as_of_iso": meta.as_of.isoformat(),
+            "as_of_text": format_day(meta.as_of, "day", locale),
+            "version": meta.version,
+            "edition_kind": EDITION_KIND_WORDS[meta.edition_kind],
+            "pdf_href": relative_href(url, PDF_PATH),
+            "changes_href": relative_href(url, page_url(PAGE_PATHS["changes"], self.project.use_directory_urls)),
+        }
+
+    def page_dates(self) -> dict[str, dt.date]:
+        """Each page's date of last change (its latest logged change, else the first edition's date)."""
+        first = self.editions[0].date if self.editions else (self.data.meta.updated if self.data.meta else dt.date(1970, 1, 1))
+        changed = last_change_dates(self.data, self.editions)
+        newest = max((change.date for change in self.data.changes.values()), default=first)
+        # The Changes page is as new as its newest entry.
+        return {entry.src: newest if entry.src == PAGE_PATHS["changes"] else changed.get(entry.src, first) for entry in self.project.nav}
+
+    def json_ld(self, src_path: str, url: str, title: str, description: str) -> str | None:
+        """The page's schema.org JSON-LD (a Report, with the downloads as a Dataset), as a JSON string."""
+        if self.data.meta is None:
+            return None
+        return page_json_ld(self.data, self.editions, self.project.site_url, src_path, url, title, description, self.page_dates())
+
+
     def abbreviation_glossary(self) -> dict[str, str]:
         """The glossary for Markdown's ``abbr`` extension: plain text, never parsed as Markdown."""
         return dict(self.data.glossary)
@@ -204,6 +292,8 @@ class BuildContext:
         message, hint = describe_render_error(error, self.renderer.macros())
         self.problems.add(shown, where, None, message, hint)
         self.renderer.page.failed = True
+        # One mistake, one message: the entries this page names are not also "unused".
+        self.renderer.mark_mentioned(self.renderer.page.source_text)
 
     def finish_page_html(self, src_path: str, html: str, meta: Mapping[str, Any] | None = None, canonical_url: str = "") -> str:
         """Put the macros' markup into a page's HTML, check the result, then add the page head; return it."""
@@ -214,6 +304,10 @@ class BuildContext:
                 "pages may not run scripts or link elsewhere than https: (see README, Contributions and trust)",
             )
         html = self.renderer.expand(html)
+        note = self.renderer.change_note(src_path)
+        if note is not None:
+            # After the page's title: readers see first that the page changed, and when.
+            html = re.sub(r"(</h1>)", lambda match: match.group(1) + str(note), html, count=1) if "</h1>" in html else str(note) + html
         self.check_page_html(src_path, html)
         if meta is None:
             return html
@@ -228,15 +322,23 @@ class BuildContext:
         """Record every hand-typed number in a page's rendered body."""
         source_text = self._page_sources.get(src_path, "")
         self._page_anchors[src_path] = anchors_in(html)
-        for number in hand_typed_numbers(html, self.project.settings.allowed_numbers):
+        for number in hand_typed_numbers(html, self.allowed_numbers):
             self.problems.add(
                 self.display_path(src_path),
                 locate_text(source_text, number.token, number.context),
                 None,
                 f"hand-typed number {number.token!r} in \"{number.context}\"",
                 "take it from the data file with a macro such as {{ figure('...') }}, "
-                "or list it in extra.briefing.allowed_numbers if it is not a figure",
+                "or list it in extra.briefing.allowed_numbers (mkdocs.yml) with the reason if it is not a figure",
             )
+
+    def check_change_pages(self, site_files: set[str]) -> None:
+        """Record every page a logged change names that is not a page of the docs."""
+        for change_id, change in self.data.changes.items():
+            for index, page in enumerate(change.pages):
+                if page not in site_files:
+                    self.data.add_problem(("changes", change_id, "pages", index), f"change {change_id!r} names page {page!r}, which is not in the docs",
+                                          did_you_mean(page, [name for name in site_files if name.endswith(".md")]) or "name a page such as visit.md")
 
     def check_links(self, site_files: set[str]) -> None:
         """Record every relative link whose target file or anchor does not exist, at its line."""

@@ -77,7 +77,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 @event_priority(100)  # before mkdocs-macros renders the page
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     context = context_for(config)
-    context.check_front_matter(page.file.src_path, page.meta)
+    context.check_front_matter(page.file.src_path, page.meta, page.file.content_string)
     macros = config.plugins.get("macros")
     return context.start_page(page.file.src_path, page.file.content_string, markdown, page.url, getattr(macros, "env", None))
 
@@ -90,6 +90,7 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
     context = context_for(config)
     context.check_usage()
     context.check_links({file.src_uri for file in files})
+    context.check_change_pages({file.src_uri for file in files})
     if context.problems:
         if _serving:
             for problem in context.problems:
@@ -119,3 +120,14 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     context = context_for(config)
     return problem_page(context.problems) if context.failed else output_content
+
+
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types
+    briefing = context_for(config)
+    footer = briefing.page_footer(page.url)
+    if footer is not None:
+        context["briefing_footer"] = footer
+    json_ld = briefing.json_ld(page.file.src_path, page.url, page.title or "", str(page.meta.get("description") or ""))
+    if json_ld is not None:
+        context["briefing_json_ld"] = json_ld
+    return context

@@ -11,24 +11,51 @@ rewrite them on every edit. The files themselves come from
 
 from __future__ import annotations
 
+import gzip
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
+
+if TYPE_CHECKING:
+    from briefing.site import BuildContext
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 
+def _redate_sitemap(site_dir: Path, config: MkDocsConfig, context: BuildContext) -> None:
+    """Give each page of the sitemap its own date of last change (MkDocs writes the build date)."""
+    from briefing.editions import sitemap_with_page_dates  # imported here: see briefing_hooks.on_config
+    from briefing.navigation import page_url
+
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    base = (config.site_url or "/").rstrip("/") + "/"
+    dates = {base + page_url(src, config.use_directory_urls): date for src, date in context.page_dates().items()}
+    text = sitemap_with_page_dates(sitemap.read_text(encoding="utf-8"), dates)
+    sitemap.write_text(text, encoding="utf-8")
+    # The compressed copy MkDocs writes beside it, with a fixed timestamp so builds stay byte-identical.
+    with (site_dir / "sitemap.xml.gz").open("wb") as target, gzip.GzipFile(fileobj=target, mode="wb", mtime=0, filename="") as compressed:
+        compressed.write(text.encode("utf-8"))
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     from briefing.downloads import download_files, write_changed  # imported here: see briefing_hooks.on_config
+    from briefing.editions import SITE_EDITIONS_DIR
     from briefing.site import context_for
 
     context = context_for(config)
     if not context.data.readable or context.failed:
         return
     charts = context.renderer.rendered_charts()
-    files = download_files(context.data, charts)
+    files = download_files(context.data, charts, context.renderer.entry_changes)
+    for edition in context.editions:
+        if edition.pdf is not None and context.data.meta and edition.version != context.data.meta.version:
+            files[f"{SITE_EDITIONS_DIR}/briefing-{edition.version}.pdf"] = edition.pdf.read_bytes()  # as published
     written = write_changed(Path(config.site_dir), files)
+    _redate_sitemap(Path(config.site_dir), config, context)
     seconds = sum(chart.seconds for chart in charts.values())
     log.info(
         "briefing: %d chart(s) drawn in %.2f s (%s); %d download(s), %d written",

@@ -10,7 +10,8 @@ list and an inline SVG chart, rendered by the same code
 (:func:`briefing.pdf.assemble` and :func:`briefing.pdf.render`). Not a test:
 it prints numbers to compare between changes. Each line gives the wall time
 and the CPU time of the same run: on a shared machine the CPU time is the
-steadier figure.
+steadier figure. The peak resident memory is the process's so far: the
+synthetic line's covers both renderings.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -31,8 +33,9 @@ from markupsafe import Markup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing import pdf as briefing_pdf
-from briefing.project import Project
+from briefing import pdf as briefing_pdf  # noqa: E402
+from briefing.navigation import NavEntry  # noqa: E402
+from briefing.project import Project  # noqa: E402
 
 # One synthetic chapter, in the markup the site's templates produce (briefing/templates/figure.html).
 CHAPTER = Environment(autoescape=True, undefined=StrictUndefined).from_string("""\
@@ -72,14 +75,14 @@ SENTENCE = ("The article describes relations between the two countries as reachi
 QUOTE = "Last year trade turnover between the two countries reached a record, very close to the goal set for 2024."
 
 
-def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[briefing_pdf.NavPage]]:
+def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[NavEntry]]:
     """A built site of ``chapters`` pages plus a sources page, and its nav."""
     site = root / "site"
     shutil.copytree(ROOT / "docs" / "assets" / "fonts", site / "assets" / "fonts")
     pages = []
     for n in range(1, chapters + 1):
         def fig(k: int, value: str, label: str, n: int = n) -> Markup:
-            return Markup(TIP.render(n=n, k=k, value=value, label=label, quote=QUOTE))
+            return Markup(TIP.render(n=n, k=k, value=value, label=label, quote=QUOTE))  # noqa: S704 - our autoescaped template
 
         name = f"chapter-{n:03d}"
         following = f"chapter-{n + 1:03d}" if n < chapters else "chapter-001"
@@ -87,12 +90,12 @@ def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[briefing_pdf.N
         (site / name / "index.html").write_text(
             CHAPTER.render(n=n, topic="Trade and energy", sentence=SENTENCE, fig=fig, next=following),
             encoding="utf-8")
-        pages.append(briefing_pdf.NavPage(f"{name}.md", f"Part {(n - 1) // 10 + 1}"))
+        pages.append(NavEntry(f"Part {(n - 1) // 10 + 1}", f"Chapter {n}", f"{name}.md"))
     (site / "sources").mkdir()
     (site / "sources" / "index.html").write_text(
         '<html lang="en"><body><article class="md-content__inner"><h1 id="sources">Sources</h1>'
         '<p id="source-one">The Source, March 2023.</p></article></body></html>', encoding="utf-8")
-    pages.append(briefing_pdf.NavPage("sources.md", "Reference"))
+    pages.append(NavEntry("Reference", "Sources", "sources.md"))
     return site, pages
 
 
@@ -101,7 +104,8 @@ def report(name: str, seconds: list[tuple[float, float]], result: briefing_pdf.P
     wall, cpu = min(seconds)
     print(f"{name:<28} {result.pages:>5} pages  {result.size / 1024:>8.1f} KiB  "
           f"{wall:>7.2f} s (best of {len(seconds)}, CPU {cpu:.2f} s)  {wall / result.pages * 1000:>6.1f} ms/page  "
-          f"CPU {cpu / result.pages * 1000:>6.1f} ms/page")
+          f"CPU {cpu / result.pages * 1000:>6.1f} ms/page  "
+          f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (process so far)")
 
 
 def main() -> int:
@@ -112,7 +116,11 @@ def main() -> int:
     parser.add_argument("--untagged", action="store_true", help="synthetic PDF without structure tags, to see their cost")
     parser.add_argument("--keep", type=Path, help="copy the two PDFs into this folder, to look at them")
     args = parser.parse_args()
-    os.environ.setdefault("SOURCE_DATE_EPOCH", Project.load(ROOT).updated_epoch())
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        epoch = Project.load(ROOT).updated_epoch()
+        if epoch is None:
+            parser.error("the data file has no valid meta.updated date; run make build to see why")
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     created = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)

@@ -14,6 +14,7 @@ reports wall time and peak resident memory. Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -67,7 +68,7 @@ def pdf_build(config_file: Path, name: str) -> None:
         capture_output=True,
         text=True,
         check=False,
-        env={"PYTHONPATH": str(config_file.parent), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": os.pathsep.join((str(config_file.parent), str(ROOT))), "PATH": "/usr/bin:/bin"},
     )
     if result.returncode != 0:
         print(f"| {name} | PDF failed: {result.stderr.strip().splitlines()[-1:]} |")

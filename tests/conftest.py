@@ -17,7 +17,7 @@ from briefing.navigation import nav_entries, page_url, read_mkdocs_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILE = ROOT / "data" / "briefing.yml"
-PROJECT_PARTS = ("mkdocs.yml", "macros.py", "docs", "data", "hooks", "briefing", "overrides", "pyproject.toml")
+PROJECT_PARTS = ("mkdocs.yml", "macros.py", "docs", "data", "editions", "hooks", "briefing", "overrides", "pyproject.toml")
 
 
 def nav_pages() -> list[str]:
@@ -28,6 +28,12 @@ def nav_pages() -> list[str]:
 def page_path(src: str) -> str:
     """The URL path of a page's built HTML, relative to the site root."""
     return page_url(src)
+
+
+def allowed_numbers() -> frozenset[str]:
+    """The project's ``extra.briefing.allowed_numbers``."""
+    extra = read_mkdocs_config(ROOT / "mkdocs.yml").get("extra") or {}
+    return frozenset(str(token) for token in (extra.get("briefing") or {}).get("allowed_numbers") or [])
 
 
 def load_data_variant(tmp_path: Path, text: str | bytes):
@@ -41,7 +47,7 @@ def load_data_variant(tmp_path: Path, text: str | bytes):
         target.write_bytes(text)
     else:
         target.write_text(text, encoding="utf-8")
-    return load_briefing(target, "data/briefing.yml")
+    return load_briefing(target, "data/briefing.yml", allowed_numbers())
 
 
 @dataclass
@@ -148,3 +154,39 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     for _ in range(occurrence):
         index = text.index(needle, index + 1)
     return text[:index].count("\n") + 1
+
+
+@dataclass
+class InProcessBuild:
+    """The outcome of a strict build run in this process: the problems the engine reported."""
+
+    ok: bool
+    problems: list[str]
+    error: str
+
+
+def build_in_process(project: Path, site: Path | None = None) -> InProcessBuild:
+    """Build ``project`` strictly in this process (no interpreter start-up), returning the engine's problems.
+
+    For bad-input cases where the build is not the point: the same hooks, macros and
+    checks as ``make build``, without a subprocess per case.
+    """
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from briefing.site import CONTEXT_ATTRIBUTE
+
+    site = site or project / "site-in-process"
+    logging.getLogger("mkdocs").setLevel(logging.CRITICAL)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=True)
+    error = ""
+    try:
+        build(config)
+        ok = True
+    except Exception as failure:  # noqa: BLE001 - the caller asserts on what failed
+        ok, error = False, f"{type(failure).__name__}: {failure}"
+    context = getattr(config, CONTEXT_ATTRIBUTE, None)
+    problems = [str(problem) for problem in context.problems] if context is not None else []
+    return InProcessBuild(ok, problems, error)

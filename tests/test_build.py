@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from briefing.data import load_briefing
 from briefing.navigation import built_file, read_mkdocs_config
 from briefing.render import Renderer
-from tests.conftest import DATA_FILE, ROOT, line_of, nav_pages, run_build
+from tests.conftest import DATA_FILE, ROOT, allowed_numbers, line_of, nav_pages, run_build
 
 NAV_PAGES = nav_pages()
 
@@ -25,7 +25,7 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def real_data():
-    return load_briefing(DATA_FILE, "data/briefing.yml")
+    return load_briefing(DATA_FILE, "data/briefing.yml", allowed_numbers())
 
 
 def test_real_site_builds_every_page(built_site: Path) -> None:
@@ -150,10 +150,10 @@ def test_three_planted_errors_reported_in_one_run(project: Path) -> None:
     glossary.write_text(glossary_text, encoding="utf-8")
     result = run_build(project)
     assert result.returncode != 0
-    assert f"data/briefing.yml:{line_of(data_text, 'value: 158')}:5: value 158 billion" in result.output
+    assert f"data/briefing.yml:{line_of(data_text, 'value: 158')}:5: 'trade.turnover_2022' has value 158 billion" in result.output
     assert f"docs/about.md:{line_of(about_text, 'yuri_ushakof')}:" in result.output
     assert "did you mean 'yuri_ushakov'" in result.output
-    assert f"docs/glossary.md:{line_of(glossary_text, 'USD 999')}: hand-typed number '999'" in result.output
+    assert f"docs/glossary.md:{line_of(glossary_text, 'USD 999')}: hand-typed number '999 billion'" in result.output
 
 
 @pytest.mark.slow  # a subprocess build; the same kind of mistake is in test_bad_input's fast cases
@@ -163,7 +163,7 @@ def test_hand_typed_figure_is_caught_with_page_and_line(project: Path) -> None:
     page.write_text(text, encoding="utf-8")
     result = run_build(project)
     assert result.returncode != 0
-    assert f"docs/timeline.md:{line_of(text, 'USD 999')}: hand-typed number '999'" in result.output
+    assert f"docs/timeline.md:{line_of(text, 'USD 999')}: hand-typed number '999 billion'" in result.output
     assert "USD 999 billion" in result.output
 
 
@@ -177,9 +177,9 @@ def test_data_is_loaded_once_per_build(tmp_path: Path, monkeypatch) -> None:
     calls: list[Path] = []
     original = briefing.site.load_briefing
 
-    def counting(path: Path, display_path: str | None = None):
+    def counting(path: Path, display_path: str | None = None, allowed_numbers: frozenset[str] = frozenset()):
         calls.append(path)
-        return original(path, display_path)
+        return original(path, display_path, allowed_numbers)
 
     monkeypatch.setattr(briefing.site, "load_briefing", counting)
     monkeypatch.chdir(ROOT)

@@ -60,20 +60,20 @@ CASES = [
     ),
     (
         "unknown source",
-        replace_once("    source: vovworld-2023-03\n    quote: Putin and Xi", "    source: vovworld-2023\n    quote: Putin and Xi"),
+        replace_once("  leader-meetings:\n    source: vovworld-2023-03\n", "  leader-meetings:\n    source: vovworld-2023\n"),
         "unknown source 'vovworld-2023' (did you mean 'vovworld-2023-03'?)",
         ("    source: vovworld-2023\n", 1),
     ),
     (
-        "quote not verbatim",
-        replace_once("    quote: Putin and Xi have met about 40 times.", "    quote: Putin and Xi have met around 40 times."),
-        "quote is not verbatim in source 'vovworld-2023-03'",
+        "passage not verbatim",
+        replace_once("    text: Putin and Xi have met about 40 times.", "    text: Putin and Xi have met around 40 times."),
+        "passage 'leader-meetings' is not word for word in source 'vovworld-2023-03'",
         ("around 40 times", 1),
     ),
     (
         "value not in quote",
         replace_once("    value: 185\n", "    value: 158\n"),
-        "value 158 billion of 'trade.turnover_2022' is not stated in its quote",
+        "'trade.turnover_2022' has value 158 billion, but its words 'a record 185 billion USD' state 185 billion",
         ("    value: 158", 1),
     ),
     (
@@ -124,9 +124,9 @@ CASES = [
     ),
     (
         "bad date",
-        replace_once("    date: 2023-03-20\n", "    date: 2023-03-32\n"),
+        replace_once("    date: \"2023-03-20\"\n", "    date: \"2023-03-32\"\n"),
         "date:",
-        ("    date: 2023-03-32", 1),
+        ("    date: \"2023-03-32\"", 1),
     ),
 ]
 
@@ -153,9 +153,9 @@ def test_non_utf8_data_file(tmp_path: Path) -> None:
 def test_several_mistakes_are_all_reported(tmp_path: Path) -> None:
     text = replace_once("    value: 185\n", "    value: 158\n")
     text = replace_once("    unit: percent\n    period: January", "    unit: percnt\n    period: January", text)
-    text = replace_once("    source: vovworld-2023-03\n    quote: Putin and Xi", "    source: vovworld\n    quote: Putin and Xi", text)
+    text = replace_once("  leader-meetings:\n    source: vovworld-2023-03\n", "  leader-meetings:\n    source: vovworld\n", text)
     data = load_variant(tmp_path, text)
     joined = "\n".join(messages(data))
-    assert "value 158 billion" in joined
+    assert "has value 158 billion" in joined
     assert "unknown value 'percnt'" in joined
     assert "unknown source 'vovworld'" in joined

@@ -21,7 +21,8 @@ from briefing.model import Scale, Unit
         (Quantity(3, Unit.cubic_metres, Scale.million), "3 million cubic metres", "3m m³", "3"),
         (Quantity(26, Unit.percent), "26%", "26%", "26"),
         (Quantity(92.5, Unit.percent, precision=1), "92.5%", "92.5%", "92.5"),
-        (Quantity(40, Unit.count, qualifier="about"), "about 40", "40", "40"),
+        (Quantity(40, Unit.count, qualifier="about"), "about 40", "about 40", "40"),
+        (Quantity(33.7, Unit.currency, Scale.billion, "USD", precision=1, qualifier="nearly"), "nearly US$33.7 billion", "nearly US$33.7bn", "33.7"),
         (Quantity(1200, Unit.count), "1,200", "1,200", "1,200"),
         (Quantity(5, Unit.count, Scale.million), "5 million", "5m", "5"),
         (Quantity(1, Unit.rank), "1st", "1st", "1"),
@@ -33,7 +34,6 @@ from briefing.model import Scale, Unit
         (Quantity(1.5, Unit.multiplier, precision=1), "1.5-fold", "×1.5", "1.5"),
         (Quantity(2013, Unit.year), "2013", "2013", "2013"),
         (Quantity(10, Unit.years), "10 years", "10 yrs", "10"),
-        (Quantity(33.7, Unit.currency, Scale.billion, "USD", 1, "nearly"), "nearly US$33.7 billion", "US$33.7bn", "33.7"),
     ],
 )
 def test_every_unit_and_scale_in_every_style(quantity: Quantity, long: str, short: str, value: str) -> None:

@@ -11,8 +11,8 @@ def tokens(html: str, allowed: frozenset[str] = frozenset()) -> list[str]:
 
 def test_numbers_in_prose_are_flagged_with_context() -> None:
     found = hand_typed_numbers("<p>Trade was worth USD 999 billion in <em>2022</em>.</p>")
-    assert [number.token for number in found] == ["999", "2022"]
-    assert "USD 999 billion" in found[0].context
+    assert [number.token for number in found] == ["999 billion", "2022"]
+    assert "USD 999 billion in" in found[0].context
 
 
 def test_text_from_macros_and_code_is_not_flagged() -> None:
@@ -27,6 +27,27 @@ def test_text_from_macros_and_code_is_not_flagged() -> None:
 
 def test_tail_text_after_a_skipped_element_is_still_checked() -> None:
     assert tokens('<p><span class="fig">US$185 billion</span> and then 77 more.</p>') == ["77"]
+
+
+def test_numbers_in_every_form_readers_read_are_flagged() -> None:
+    html = (
+        "<p>Trade hit 186bn, or US$18bn more; up 26pc, 2x faster, the 21st time, a 1.5-fold rise; "
+        "forty leaders, a dozen deals, a hundred ships, a billion people, the fourth round, a threefold rise.</p>"
+    )
+    assert tokens(html) == ["186bn", "US$18bn", "26pc", "2x", "21st", "1.5-fold", "forty", "dozen", "hundred", "billion", "fourth", "threefold"]
+
+
+def test_small_number_words_and_names_pass() -> None:
+    assert tokens("<p>The two leaders met for the first time; the second visit; one of them; the G20 and COVID-19.</p>") == []
+
+
+def test_numbers_in_attributes_readers_see_are_flagged() -> None:
+    html = '<p><img alt="A chart of 999 billion" src="x.png"> <a href="x" title="up 42%">link</a> <abbr title="billion cubic metres">bcm</abbr></p>'
+    assert tokens(html) == ["999 billion", "42%"]
+
+
+def test_allowed_phrase_passes_as_a_whole() -> None:
+    assert tokens("<p>Axis: billion cubic metres, but a billion more.</p>", frozenset({"billion cubic metres"})) == ["billion"]
 
 
 def test_names_with_digits_and_allowed_tokens_pass() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import html
+import logging
 import os
 import re
 import shutil
@@ -24,6 +25,8 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from briefing import pdf as briefing_pdf
+from briefing.navigation import NavEntry
+from briefing.pdf import rendering as pdf_rendering
 from briefing.project import Project
 from briefing.publish import publish
 from tests import pdf_geometry
@@ -527,6 +530,17 @@ def test_cli_regenerates_the_same_bytes(site: Path, pdf_bytes: bytes, tmp_path: 
         cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
     assert output.read_bytes() == pdf_bytes
+    assert completed.stderr.strip().splitlines()[-1].startswith(f"PDF written: {output} (")
+
+
+def test_problems_go_to_the_briefing_logger(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The command reports through ``logging.getLogger("briefing")``, not print(); stdout stays empty."""
+    with caplog.at_level(logging.INFO, logger="briefing"):
+        assert briefing_pdf.main(["--site", str(tmp_path), "--project", str(ROOT)]) == 1
+    assert [(record.name, record.levelno) for record in caplog.records] == [("briefing", logging.ERROR)]
+    assert f"{tmp_path} is not a built site (no index.html)" in caplog.records[0].getMessage()
+    assert capsys.readouterr().out == ""
 
 
 def test_two_builds_give_identical_bytes(pdf_bytes: bytes, republished_site: Path) -> None:
@@ -572,7 +586,7 @@ COVER = briefing_pdf.Cover(title="T", subtitle="S", as_of="1 March 2023", versio
 def render_small(site: Path) -> briefing_pdf.PdfReport:
     import datetime as dt
 
-    markup = briefing_pdf.assemble(site, [briefing_pdf.NavPage("index.md", None)], COVER,
+    markup = briefing_pdf.assemble(site, [NavEntry(None, "Home", "index.md")], COVER,
                                    dt.datetime(2023, 3, 1, tzinfo=dt.UTC))
     return briefing_pdf.render(markup, site, site / PDF_PATH)
 
@@ -644,7 +658,7 @@ def test_chapter_ids_are_prefixed_and_references_follow(tmp_path: Path) -> None:
                                 '<text font-family="DejaVu Sans" x="1" y="9">t</text></svg>')
     import datetime as dt
 
-    markup = briefing_pdf.assemble(site, [briefing_pdf.NavPage("index.md", None)], COVER,
+    markup = briefing_pdf.assemble(site, [NavEntry(None, "Home", "index.md")], COVER,
                                    dt.datetime(2023, 3, 1, tzinfo=dt.UTC))
     assert 'id="home--a"' in markup and 'aria-describedby="home--b"' in markup
     assert 'url(#home--c)' in markup and 'id="home--c"' in markup
@@ -660,7 +674,7 @@ def test_cached_page_references_give_the_same_bytes(tmp_path: Path, monkeypatch:
     paragraphs = "".join(f"<h2 id='s{n}'>Section {n}</h2><p>{'Words on a page. ' * 80}</p>" for n in range(12))
     site = small_site(tmp_path, paragraphs)
     cached = render_small(site).path.read_bytes()
-    monkeypatch.setattr(briefing_pdf, "_page_references_cached", contextlib.nullcontext)
+    monkeypatch.setattr(pdf_rendering, "_page_references_cached", contextlib.nullcontext)
     assert len(PdfReader(site / PDF_PATH).pages) > 4
     assert render_small(site).path.read_bytes() == cached
 

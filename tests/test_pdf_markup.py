@@ -74,6 +74,16 @@ def test_one_sentence_behind_two_figures_is_one_note() -> None:
     assert "US$185 billion[1] and US$200 billion,[1] and 40 times.[2]" in text_with_markers(page)
 
 
+def test_a_figure_referenced_again_is_named_once_in_its_note() -> None:
+    """One figure cited 500 times gives a one-line note and 499 references to it, not 500 names."""
+    page = article("".join(f"<p>{figure('10', 'Documents', 'Ten.', f't{n}')} times.</p>" for n in range(500)))
+    assert pdf_markup.set_notes(page) == 1
+    tips = page.xpath('.//*[contains(@class, "fig__tip")]')
+    assert len(tips) == 1
+    assert " ".join(tips[0].text_content().split()) == "Documents (2022). Source: S: Ten."
+    assert len(page.xpath('.//a[contains(@class, "fig__noteref")]')) == 499
+
+
 def test_table_headers_get_scope_and_an_empty_header_row_gives_way_to_row_headers() -> None:
     page = article(
         "<table><thead><tr><th></th><th></th></tr></thead><tbody><tr><td>Version</td><td>1</td></tr>"

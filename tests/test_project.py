@@ -65,7 +65,8 @@ def test_moved_data_file_builds_site_and_pdf_with_its_dates(project: Path, monke
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     shutil.move(project / "data", project / "content")
     (project / "content" / "briefing.yml").rename(project / "content" / "xi-russia.yml")
-    set_extra_briefing(project, "    data: content/xi-russia.yml\n    allowed_numbers: []\n")
+    allowed = "".join(f"      - {token}\n" for token in Project.load(ROOT).settings.allowed_numbers)
+    set_extra_briefing(project, f"    data: content/xi-russia.yml\n    allowed_numbers:\n{allowed}")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("\n  - data\n", "\n  - content\n"), encoding="utf-8")
     site = project / "site"

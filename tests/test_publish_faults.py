@@ -179,8 +179,8 @@ def test_no_place_to_write_is_a_message_not_a_traceback(tmp_path: Path) -> None:
 def test_build_date_comes_from_the_data_model(project: Path) -> None:
     data_file = project / "data" / "briefing.yml"
     text = data_file.read_text(encoding="utf-8")
-    data_file.write_text(text.replace("  updated: 2026-11-27", "  updated: '2026-11-27'", 1), encoding="utf-8")
+    data_file.write_text(text.replace('  updated: "2026-11-28"', "  updated: '2026-11-27'", 1), encoding="utf-8")
     expected = int(dt.datetime(2026, 11, 27, tzinfo=dt.UTC).timestamp())
     assert Project.load(project).updated_epoch() == str(expected)
-    data_file.write_text(text.replace("  updated: 2026-11-27", "  updated: 2026-02-30", 1), encoding="utf-8")
+    data_file.write_text(text.replace('  updated: "2026-11-28"', "  updated: 2026-02-30", 1), encoding="utf-8")
     assert Project.load(project).updated_epoch() is None  # no exception; the build reports the located problem

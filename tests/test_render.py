@@ -6,11 +6,11 @@ from briefing.data import load_briefing
 from briefing.model import Person
 from briefing.problems import Problems
 from briefing.render import Renderer, relative_href
-from tests.conftest import DATA_FILE
+from tests.conftest import DATA_FILE, allowed_numbers
 
 
 def renderer() -> Renderer:
-    data = load_briefing(DATA_FILE, "data/briefing.yml")
+    data = load_briefing(DATA_FILE, "data/briefing.yml", allowed_numbers())
     return Renderer(data, Problems())
 
 

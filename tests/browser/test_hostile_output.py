@@ -43,10 +43,10 @@ def plant_hostile_text(project: Path) -> None:
     data_file = project / "data" / "briefing.yml"
     text = data_file.read_text(encoding="utf-8")
     replacements = {
-        "  UN: United Nations\n": f"  UN: '{GLOSSARY.replace(chr(39), chr(39) * 2)}'\n",
+        "  UN: United Nations (general knowledge, not from the source)\n": f"  UN: '{GLOSSARY.replace(chr(39), chr(39) * 2)}'\n",
         "    label: Meetings between Putin and Xi\n": f"    label: '{LABEL}'\n",
         "    role: Aide to the Russian President\n": f"    role: '{ROLE}'\n",
-        "      not shown in the capture.\n": f"      not shown in the capture. {NOTE}\n",
+        "      capture shows no day of publication.\n": f"      capture shows no day of publication. {NOTE}\n",
     }
     for old, new in replacements.items():
         assert old in text, old
@@ -102,15 +102,23 @@ def test_hostile_text_shows_as_typed(hostile_site: Path) -> None:
 def test_pdf_links_are_https_only(hostile_site: Path) -> None:
     reader = PdfReader(hostile_site / "downloads" / "briefing.pdf")
     addresses = []
+    actions = 0
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
-            action = annotation.get_object().get("/A")
+            annotation = annotation.get_object()
+            if annotation.get("/Dest") is not None:
+                actions += 1  # an internal link by destination name
+            action = annotation.get("/A")
             if action is not None:
                 action = action.get_object()
                 assert action.get("/S") in ("/URI", "/GoTo"), action
+                actions += 1
                 if action.get("/S") == "/URI":
                     addresses.append(str(action["/URI"]))
-    assert addresses and all(address.startswith("https://") for address in addresses), addresses
+    # Control: the PDF's links are read (internal ones at least; with a placeholder site_url
+    # the PDF prints no link to the site, so there may be no external address at all).
+    assert actions > 0
+    assert all(address.startswith("https://") for address in addresses), addresses
     text = "".join(page.extract_text() for page in reader.pages)
     assert "root:x:0:0" not in text
 

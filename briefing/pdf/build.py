@@ -1,0 +1,96 @@
+"""The PDF build's entry points: :func:`build_pdf`, the post-build step and ``python -m briefing.pdf``.
+
+Problems and WeasyPrint's warnings go to the project's logger, ``briefing``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from briefing.downloads import PDF_PATH
+from briefing.pdf.chapters import FONTS_CSS, assemble
+from briefing.pdf.errors import PdfError
+from briefing.pdf.project import load_cover, nav_pages, read_config, source_date
+from briefing.pdf.rendering import PdfReport, render
+
+log = logging.getLogger("briefing")
+
+
+def build_pdf(
+    project_dir: Path, site_dir: Path, output: Path | None = None, html_copy: Path | None = None
+) -> PdfReport:
+    """Write the PDF of the whole briefing for the site built from ``project_dir`` into ``site_dir``."""
+    if not (site_dir / "index.html").is_file():
+        raise PdfError(f"PDF: {site_dir} is not a built site (no index.html): build it first (make build)")
+    config = read_config(project_dir)
+    fonts_css = project_dir / str(config.get("docs_dir") or "docs") / FONTS_CSS
+    markup = assemble(
+        site_dir,
+        nav_pages(config),
+        load_cover(project_dir, config),
+        source_date(project_dir),
+        use_directory_urls=bool(config.get("use_directory_urls", True)),
+        docs_dir=str(config.get("docs_dir") or "docs"),
+        fonts_css=fonts_css,
+    )
+    if html_copy is not None:
+        html_copy.write_text(markup, encoding="utf-8")
+    return render(markup, site_dir, output or site_dir / PDF_PATH, fonts_dir=fonts_css.parent)
+
+
+def report_result(report: PdfReport, shown_path: Path | str) -> None:
+    """Log what a rendering produced: WeasyPrint's warnings, then the file written."""
+    for warning in report.warnings:
+        log.warning("PDF: WeasyPrint: %s", warning)
+    log.info("PDF written: %s (%d pages, %s bytes)", shown_path, report.pages, f"{report.size:,}")
+
+
+def write_site_pdf(project_dir: Path, site_dir: Path) -> None:
+    """Post-build step of ``briefing.publish``: write ``downloads/briefing.pdf`` into the built site.
+
+    A problem raises :class:`PdfError` for publish to report with the other steps' problems.
+    """
+    report_result(build_pdf(project_dir, site_dir), PDF_PATH)
+
+
+@contextmanager
+def _logging_to_terminal() -> Iterator[None]:
+    """For the command line: the ``briefing`` logger's messages on stderr as plain lines, while it runs."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setLevel(logging.INFO)
+    level = log.level
+    log.addHandler(handler)
+    if level == logging.NOTSET or level > logging.INFO:
+        log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: regenerate the PDF of an already built site."""
+    parser = argparse.ArgumentParser(description="Write the PDF of an already built briefing site.")
+    parser.add_argument("--site", default="site", help="the built site (default: site)")
+    parser.add_argument("--project", default=".", help="the project directory holding mkdocs.yml (default: .)")
+    parser.add_argument("--output", help=f"where to write the PDF (default: SITE/{PDF_PATH})")
+    parser.add_argument("--html", help="also write the assembled HTML here, to inspect it")
+    args = parser.parse_args(argv)
+    project_dir = Path(args.project).resolve()
+    site_dir = Path(args.site).resolve()
+    output = Path(args.output).resolve() if args.output else site_dir / PDF_PATH
+    with _logging_to_terminal():
+        try:
+            report = build_pdf(project_dir, site_dir, output, Path(args.html) if args.html else None)
+        except PdfError as error:
+            log.error("%s", error)
+            return 1
+        report_result(report, report.path)
+    return 0

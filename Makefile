@@ -55,8 +55,8 @@ edition: build ## Freeze the published edition into editions/: make edition VERS
 test: $(STAMP) ## Run all tests: unit, build, bad input, browser, hosting and PDF
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## Run the quick tier: no browser, no full PDF, in-process fixture builds
-	$(PY) -m pytest -m "not browser and not slow"
+test-fast: $(STAMP) ## Run the quick tier: no browser, no real-site build, no PDF (tests marked slow or browser are left out)
+	BRIEFING_FUZZ_EXAMPLES=100 $(PY) -m pytest -m "not browser and not slow"
 
 lint: $(STAMP) ## Check the code: ruff (lint and format) and mypy (strict on briefing/)
 	$(PY) -m ruff check briefing hooks macros.py tests scripts tools

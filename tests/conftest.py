@@ -121,6 +121,33 @@ def published_site() -> Iterator[Path]:
         shutil.rmtree(parent, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def republished_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second publish of the real site, once per session: the determinism checks compare it with ``published_site``."""
+    from briefing.publish import publish
+
+    site = tmp_path_factory.mktemp("republished") / "site"
+    assert publish(ROOT, site) == 0
+    return site
+
+
+# Fixtures that build or publish the whole real site: a test that asks for one is in the
+# slow tier (`make test` runs it, `make test-fast` leaves it out).
+REAL_SITE_FIXTURES = frozenset({"built_site", "published_site", "republished_site"})
+# Fixtures that give a site or a copy of the project to build.
+BUILD_FIXTURES = REAL_SITE_FIXTURES | {"project"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what builds: ``slow`` on tests needing the real site, ``builds`` on those and on every test given a project or marked slow."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & REAL_SITE_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        if fixtures & BUILD_FIXTURES or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.builds)
+
+
 def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     """1-based line number of the n-th occurrence of ``needle`` in ``text``."""
     index = -1

@@ -179,7 +179,24 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+# One end-to-end case per kind of mistake runs in `make test-fast` (data, page and the
+# all-at-once report: test_three_different_mistakes_in_one_run); the rest are in the slow tier
+# (each is a subprocess build of a copy of the project; the data and page checks they end in
+# also have in-process tests: test_data_errors.py, test_hostile_data.py, test_pageenv.py, test_render.py).
+FAST_CASES = {
+    "malformed YAML",  # the data file cannot be read
+    "broken internal link",  # a page linking nowhere
+    "page running a shell command",  # a page trying to escape the sandbox
+    "symlink in docs/assets",  # a file the build must not follow
+}
+assert not FAST_CASES - {case.name for case in CASES}, "a fast case names no case"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(case, marks=() if case.name in FAST_CASES else pytest.mark.slow) for case in CASES],
+    ids=[case.name for case in CASES],
+)
 def test_bad_input_fails_with_location_and_changes_nothing(project: Path, case: Case) -> None:
     shown, line = case.plant(project)
     docs_before, data_before = tree_digest(project / "docs"), tree_digest(project / "data")
@@ -198,6 +215,7 @@ def test_bad_input_fails_with_location_and_changes_nothing(project: Path, case: 
     assert not (result.site / "index.html").exists()
 
 
+@pytest.mark.slow  # a subprocess build; the fast tier keeps the non-UTF-8 data file check (test_data_errors.py)
 def test_non_utf8_page_fails_clearly(project: Path) -> None:
     page = project / "docs" / "about.md"
     page.write_bytes(page.read_bytes().replace(b"# About this briefing", b"# About this briefing \xff", 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from briefing.data import load_briefing
@@ -120,6 +121,7 @@ def test_glossary_abbreviations_explained_site_wide(built_site: Path) -> None:
     assert any(abbr.get_text() == "LNG" and "liquefied natural gas" in abbr["title"] for abbr in energy.select("abbr"))
 
 
+@pytest.mark.slow  # a subprocess build; the same kind of mistake is in test_bad_input's fast cases
 def test_unknown_id_in_page_names_line_and_suggestion(project: Path) -> None:
     page = project / "docs" / "about.md"
     text = page.read_text(encoding="utf-8")
@@ -135,6 +137,7 @@ def test_unknown_id_in_page_names_line_and_suggestion(project: Path) -> None:
     assert not (result.site / "index.html").exists()
 
 
+@pytest.mark.slow  # a subprocess build; the same kind of mistake is in test_bad_input's fast cases
 def test_three_planted_errors_reported_in_one_run(project: Path) -> None:
     data_file = project / "data" / "briefing.yml"
     data_text = data_file.read_text(encoding="utf-8").replace("    value: 185\n", "    value: 158\n", 1)
@@ -153,6 +156,7 @@ def test_three_planted_errors_reported_in_one_run(project: Path) -> None:
     assert f"docs/glossary.md:{line_of(glossary_text, 'USD 999')}: hand-typed number '999 billion'" in result.output
 
 
+@pytest.mark.slow  # a subprocess build; the same kind of mistake is in test_bad_input's fast cases
 def test_hand_typed_figure_is_caught_with_page_and_line(project: Path) -> None:
     page = project / "docs" / "timeline.md"
     text = page.read_text(encoding="utf-8").replace("# Timeline\n", "# Timeline\n\nTrade reached USD 999 billion last year.\n", 1)
@@ -163,6 +167,7 @@ def test_hand_typed_figure_is_caught_with_page_and_line(project: Path) -> None:
     assert "USD 999 billion" in result.output
 
 
+@pytest.mark.slow  # an in-process build of the whole real site
 def test_data_is_loaded_once_per_build(tmp_path: Path, monkeypatch) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

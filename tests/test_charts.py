@@ -34,6 +34,12 @@ def data():
     return loaded
 
 
+@pytest.fixture(scope="module")
+def drawn(data) -> dict:
+    """Each real chart drawn once for the module's checks (drawing is the slow part: matplotlib)."""
+    return {chart_id: render_chart(data, chart_id) for chart_id in data.charts}
+
+
 def chart_pages(site: Path) -> dict[str, tuple[Path, BeautifulSoup]]:
     """Each chart id placed in the built site, with the page it is on."""
     found: dict[str, tuple[Path, BeautifulSoup]] = {}
@@ -79,9 +85,9 @@ def test_real_charts_have_at_least_three_and_only_known_figures(data) -> None:
         assert set(chart.series) <= known
 
 
-def test_each_chart_shows_exactly_its_series_values(data) -> None:
+def test_each_chart_shows_exactly_its_series_values(data, drawn) -> None:
     for chart_id, chart in data.charts.items():
-        rendered = render_chart(data, chart_id)
+        rendered = drawn[chart_id]
         assert [point.figure_id for point in rendered.points] == chart.series
         assert [point.value for point in rendered.points] == [data.value_of(figure_id) for figure_id in chart.series]
         rows = list(csv.DictReader(io.StringIO(rendered.csv.decode("utf-8"))))
@@ -91,19 +97,19 @@ def test_each_chart_shows_exactly_its_series_values(data) -> None:
             assert row["derived"] == ("true" if row["figure_id"] in data.derived else "false")
 
 
-def test_two_renders_are_byte_identical(data) -> None:
+def test_two_renders_are_byte_identical(data, drawn) -> None:
     again = load_briefing(DATA_FILE, "data/briefing.yml", allowed_numbers())
     for chart_id in data.charts:
-        first, second = render_chart(data, chart_id), render_chart(again, chart_id)
+        first, second = drawn[chart_id], render_chart(again, chart_id)
         assert first.inline_svgs == second.inline_svgs
         assert first.svg == second.svg
         assert first.png == second.png
         assert first.csv == second.csv
 
 
-def test_standalone_files_carry_title_and_no_timestamp(data) -> None:
+def test_standalone_files_carry_title_and_no_timestamp(data, drawn) -> None:
     for chart_id, chart in data.charts.items():
-        rendered = render_chart(data, chart_id)
+        rendered = drawn[chart_id]
         root = etree.fromstring(rendered.svg)
         assert root.find(f"{SVG}title").text == chart.title
         assert root.find(f"{SVG}desc").text
@@ -112,9 +118,9 @@ def test_standalone_files_carry_title_and_no_timestamp(data) -> None:
         assert b"tIME" not in rendered.png and b"Software" not in rendered.png
 
 
-def test_page_svg_is_scalable_accessible_and_self_contained(data) -> None:
+def test_page_svg_is_scalable_accessible_and_self_contained(data, drawn) -> None:
     for chart_id, chart in data.charts.items():
-        rendered = render_chart(data, chart_id)
+        rendered = drawn[chart_id]
         assert set(rendered.inline_svgs) == {"narrow", "wide"}
         for layout, inline_svg in rendered.inline_svgs.items():
             check_page_svg(inline_svg, f"chart-{chart_id}-{layout}-", chart.title, rendered.points)
@@ -143,10 +149,10 @@ def check_page_svg(inline_svg: str, prefix: str, title: str, points) -> None:
         assert point.value_text in texts, "text must stay <text> (svg.fonttype: none)"
 
 
-def test_derived_values_are_marked_in_label_and_drawing(data) -> None:
+def test_derived_values_are_marked_in_label_and_drawing(data, drawn) -> None:
     has_derived = False
     for chart_id, chart in data.charts.items():
-        rendered = render_chart(data, chart_id)
+        rendered = drawn[chart_id]
         for layout, inline_svg in rendered.inline_svgs.items():
             root = etree.fromstring(inline_svg)
             texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
@@ -159,11 +165,11 @@ def test_derived_values_are_marked_in_label_and_drawing(data) -> None:
     assert has_derived
 
 
-def test_every_palette_class_has_a_colour_rule_for_both_schemes(data) -> None:
+def test_every_palette_class_has_a_colour_rule_for_both_schemes(data, drawn) -> None:
     css = (ROOT / "docs" / "assets" / "briefing.css").read_text(encoding="utf-8")
     used: set[str] = set()
     for chart_id in data.charts:
-        for inline_svg in render_chart(data, chart_id).inline_svgs.values():
+        for inline_svg in drawn[chart_id].inline_svgs.values():
             used |= set(re.findall(rf"chart-(?:{'|'.join(PALETTE.values())})-(?:fill|stroke)", inline_svg))
     assert used
     slate = re.search(r'\[data-md-color-scheme="slate"\] \.md-typeset \.chart \{([^}]*)\}', css)
@@ -261,6 +267,7 @@ def test_chart_svg_ids_are_unique_on_each_page(built_site: Path) -> None:
 
 
 # -- mistakes -----------------------------------------------------------------
+@pytest.mark.slow  # a subprocess build; the same kind of mistake is in test_bad_input's fast cases
 def test_unknown_chart_id_in_page_fails_with_line_and_suggestion(project: Path) -> None:
     page = project / "docs" / "trade.md"
     text = page.read_text(encoding="utf-8")
@@ -377,6 +384,7 @@ def test_a_chart_that_cannot_be_drawn_is_a_located_problem(monkeypatch) -> None:
     assert "trade-jan-feb" not in renderer.rendered_charts()
 
 
+@pytest.mark.slow  # a subprocess build of a copy of the real site
 def test_a_bad_chart_fails_the_build_with_the_other_problems(project: Path) -> None:
     """A real build: a chart whose drawing fails and a typo in a page are reported together, each at its line."""
     charts_module = project / "briefing" / "charts.py"
@@ -399,13 +407,13 @@ def test_a_bad_chart_fails_the_build_with_the_other_problems(project: Path) -> N
 
 
 # -- what a reader sees without the page -----------------------------------------
-def test_goals_are_outlined_and_derived_values_hatched_never_filled_like_measured_ones(data) -> None:
+def test_goals_are_outlined_and_derived_values_hatched_never_filled_like_measured_ones(data, drawn) -> None:
     goals = [figure_id for figure_id, figure in data.figures.items() if figure.goal]
     assert goals, "the real data has a goal"
     for chart_id, chart in data.charts.items():
         if chart.kind is not ChartKind.bar:
             continue
-        rendered = render_chart(data, chart_id)
+        rendered = drawn[chart_id]
         for inline_svg in rendered.inline_svgs.values():
             root = etree.fromstring(inline_svg)
             for row, point in enumerate(rendered.points):
@@ -424,10 +432,10 @@ def test_goals_are_outlined_and_derived_values_hatched_never_filled_like_measure
                     assert (key in texts) == (kind in kinds), (chart_id, key)
 
 
-def test_values_keep_the_qualifier_of_the_source_or_the_briefing(data) -> None:
+def test_values_keep_the_qualifier_of_the_source_or_the_briefing(data, drawn) -> None:
     qualified = 0
     for chart_id in data.charts:
-        rendered = render_chart(data, chart_id)
+        rendered = drawn[chart_id]
         for point in rendered.points:
             entry = data.figures.get(point.figure_id) or data.derived[point.figure_id]
             if entry.qualifier:
@@ -449,9 +457,9 @@ def contrast(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def test_downloaded_charts_have_contrast_on_white_and_no_style_attributes(data) -> None:
+def test_downloaded_charts_have_contrast_on_white_and_no_style_attributes(data, drawn) -> None:
     for chart_id in data.charts:
-        root = etree.fromstring(render_chart(data, chart_id).svg)
+        root = etree.fromstring(drawn[chart_id].svg)
         colours: dict[str, set[str]] = {"text": set(), "mark": set()}
         for element in root.iter():
             assert element.get("style") is None and element.tag != f"{SVG}style", "no CSS: a CSP without 'unsafe-inline' shows it as drawn"

@@ -115,6 +115,7 @@ def text_of(site: Path, page: str) -> str:
     return lxml.html.fromstring(html.read_text(encoding="utf-8")).text_content()
 
 
+@pytest.mark.slow  # publishes a corrected copy of the real site, PDF included
 def test_logged_change_shows_wherever_readers_look(corrected_site: Path) -> None:
     changes = text_of(corrected_site, "changes.md")
     assert f"Changes in edition {NEXT}" in changes

@@ -424,6 +424,7 @@ def test_data_mistakes_bring_no_follow_on_messages_from_the_pages(project: Path)
         )
 
 
+@pytest.mark.slow  # publishes a copy of the real site (twice)
 def test_make_build_leaves_the_last_good_site_untouched(project: Path) -> None:
     site = project / "site"
     assert publish(project, site, steps=[]) == 0

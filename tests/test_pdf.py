@@ -543,10 +543,8 @@ def test_problems_go_to_the_briefing_logger(tmp_path: Path, caplog: pytest.LogCa
     assert capsys.readouterr().out == ""
 
 
-def test_two_builds_give_identical_bytes(pdf_bytes: bytes, tmp_path: Path) -> None:
-    second = tmp_path / "site"
-    assert publish(ROOT, second) == 0
-    assert (second / PDF_PATH).read_bytes() == pdf_bytes
+def test_two_builds_give_identical_bytes(pdf_bytes: bytes, republished_site: Path) -> None:
+    assert (republished_site / PDF_PATH).read_bytes() == pdf_bytes
 
 
 def test_page_needing_an_external_resource_fails_the_build(project: Path, tmp_path: Path,

@@ -108,6 +108,7 @@ def test_properdocs_builds_the_same_pages_as_mkdocs(tmp_path: Path) -> None:
         assert generator_tag.sub("", mkdocs_html) == generator_tag.sub("", properdocs_html), page
 
 
+@pytest.mark.slow  # a subprocess build of a copy of the real site
 def test_a_generator_that_skips_the_hooks_is_refused(project: Path) -> None:
     """Zensical 0.0.x ignores ``hooks:``; simulated here by a config without them: nothing is published."""
     config = project / "mkdocs.yml"

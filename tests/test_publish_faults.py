@@ -48,6 +48,7 @@ def wait_for_staging(project: Path, process: subprocess.Popen[str]) -> None:
     time.sleep(1.0)  # let MkDocs write into it
 
 
+@pytest.mark.slow  # publishes a copy of the real site
 def test_a_killed_build_leaves_a_folder_the_next_build_removes(project: Path) -> None:
     process = start_publisher(project)
     wait_for_staging(project, process)
@@ -74,6 +75,7 @@ def test_a_killed_build_leaves_a_folder_the_next_build_removes(project: Path) ->
     assert (project / "site" / "index.html").is_file()
 
 
+@pytest.mark.slow  # publishes a copy of the real site
 def test_sigterm_stops_the_build_cleanly(project: Path) -> None:
     process = start_publisher(project)
     wait_for_staging(project, process)
@@ -134,6 +136,7 @@ def test_site_exists_at_every_moment_of_the_swap(tmp_path: Path) -> None:
     assert publisher.exchange(tmp_path / "site", tmp_path / "site") or sys.platform != "linux"
 
 
+@pytest.mark.slow  # publishes a copy of the real site
 def test_old_site_that_cannot_be_removed_is_reported_exactly(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

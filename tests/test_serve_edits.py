@@ -15,7 +15,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import copy_project
+
+pytestmark = pytest.mark.slow  # a real `mkdocs serve` of a copy of the project, rebuilding it several times
 
 
 def free_port() -> int:

@@ -52,7 +52,7 @@ edition: build ## Freeze the published edition into editions/: make edition VERS
 	@test -n "$(VERSION)" || (echo "usage: make edition VERSION=x.y.z (the data file's meta.version)"; exit 2)
 	$(PY) -m briefing.editions freeze --version $(VERSION) --pdf $(SITE)/downloads/briefing.pdf
 
-test: $(STAMP) ## Run all tests: unit, build, bad input, browser, hosting and PDF
+test: $(STAMP) lint ## Run lint, then all tests: unit, build, bad input, browser, hosting and PDF
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## Run the quick tier: no browser, no real-site build, no PDF (tests marked slow or browser are left out)

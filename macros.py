@@ -7,7 +7,7 @@ for what each does.
 from briefing.site import context_for
 
 
-def define_env(env):  # noqa: ANN001 - the macros plugin's own object
+def define_env(env):
     """Register the briefing macros for this build."""
     context = context_for(env.conf)
     for name, function in context.renderer.macros().items():

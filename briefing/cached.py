@@ -58,7 +58,9 @@ def load_data(
     if cache is None:
         return load_briefing(path, display_path, allowed_numbers), None
     try:
-        key = digest(CODE_DIGEST, installed_versions(), display_path, str(path), repr(sorted(allowed_numbers)), path.read_bytes())
+        key = digest(
+            CODE_DIGEST, installed_versions(), display_path, str(path), repr(sorted(allowed_numbers)), path.read_bytes()
+        )
     except OSError:
         return load_briefing(path, display_path, allowed_numbers), None  # reported, located, by the loader
     stored = cache.get(DATA_KIND, key)
@@ -130,7 +132,9 @@ def cached_download_files(
         for chart_id, chart in sorted(charts.items())
     ]
     # The edition's change log (figure id -> date, kind, former value) is part of what the files say.
-    key = digest(CODE_DIGEST, installed_versions(), data_identity, repr(sorted((changes or {}).items())), *chart_digests)
+    key = digest(
+        CODE_DIGEST, installed_versions(), data_identity, repr(sorted((changes or {}).items())), *chart_digests
+    )
     stored = cache.get(DOWNLOADS_KIND, key)
     if stored is not None:
         return dict(sorted(stored.items()))

@@ -77,8 +77,19 @@ FOOTER_LINE_IN = 0.17
 VALUE_GAP_PT = 5
 PNG_DPI = 200
 CSV_COLUMNS = (
-    "chart", "figure_id", "series_label", "figure_label", "value", "unit", "scale", "currency",
-    "period", "derived", "goal", "text", "sources",
+    "chart",
+    "figure_id",
+    "series_label",
+    "figure_label",
+    "value",
+    "unit",
+    "scale",
+    "currency",
+    "period",
+    "derived",
+    "goal",
+    "text",
+    "sources",
 )
 
 
@@ -192,12 +203,23 @@ def chart_csv(chart_id: str, points: Iterable[ChartPoint]) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for point in points:
         quantity = point.quantity
-        writer.writerow([
-            chart_id, point.figure_id, point.label, point.figure_label, plain_number(point.value),
-            quantity.unit.value, quantity.scale.value if quantity.scale else "", quantity.currency or "",
-            point.period, "true" if point.derived else "false", "true" if point.goal else "false",
-            point.long_text, " ".join(point.sources),
-        ])
+        writer.writerow(
+            [
+                chart_id,
+                point.figure_id,
+                point.label,
+                point.figure_label,
+                plain_number(point.value),
+                quantity.unit.value,
+                quantity.scale.value if quantity.scale else "",
+                quantity.currency or "",
+                point.period,
+                "true" if point.derived else "false",
+                "true" if point.goal else "false",
+                point.long_text,
+                " ".join(point.sources),
+            ]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -285,7 +307,14 @@ def _key_rows(entries: list[tuple[str, ChartPoint]], width_in: float) -> list[li
     return rows
 
 
-def _draw_key(figure: Figure, rows: list[list[tuple[str, ChartPoint]]], left_in: float, top_in: float, width_in: float, height_in: float) -> None:
+def _draw_key(
+    figure: Figure,
+    rows: list[list[tuple[str, ChartPoint]]],
+    left_in: float,
+    top_in: float,
+    width_in: float,
+    height_in: float,
+) -> None:
     from matplotlib.patches import Rectangle
 
     for row_index, row in enumerate(rows):
@@ -294,11 +323,22 @@ def _draw_key(figure: Figure, rows: list[list[tuple[str, ChartPoint]]], left_in:
         for text, point in row:
             style = _mark_style(point)
             swatch = Rectangle(
-                (x / width_in, (y - 0.17) / height_in), KEY_SWATCH_IN / width_in, 0.14 / height_in,
-                transform=figure.transFigure, **style,  # type: ignore[arg-type]
+                (x / width_in, (y - 0.17) / height_in),
+                KEY_SWATCH_IN / width_in,
+                0.14 / height_in,
+                transform=figure.transFigure,
+                **style,  # type: ignore[arg-type]
             )
             figure.add_artist(swatch)
-            label = figure.text((x + KEY_SWATCH_IN + 0.08) / width_in, (y - 0.1) / height_in, text, ha="left", va="center", color=MUTED, fontsize=FONT_SIZE - 1)
+            label = figure.text(
+                (x + KEY_SWATCH_IN + 0.08) / width_in,
+                (y - 0.1) / height_in,
+                text,
+                ha="left",
+                va="center",
+                color=MUTED,
+                fontsize=FONT_SIZE - 1,
+            )
             label.set_gid(f"key-{len(figure.texts)}")
             x += KEY_SWATCH_IN + 0.08 + _text_width_in(text, size=FONT_SIZE - 1) + KEY_GAP_IN
 
@@ -309,7 +349,9 @@ def _draw_bars(ax: Axes, points: tuple[ChartPoint, ...], locale: str, axes_width
     top = max(point.value for point in points)
     # Room right of each bar for its value: value / limit * width + gap + text width <= width.
     limit = max(
-        point.value * axes_width_in / max(axes_width_in - VALUE_GAP_PT / 72 - _text_width_in(point.value_text, bold=True), axes_width_in / 4)
+        point.value
+        * axes_width_in
+        / max(axes_width_in - VALUE_GAP_PT / 72 - _text_width_in(point.value_text, bold=True), axes_width_in / 4)
         for point in points
     )
     ax.set_xlim(0, max(limit, top * 1.05) if top > 0 else 1)
@@ -318,9 +360,22 @@ def _draw_bars(ax: Axes, points: tuple[ChartPoint, ...], locale: str, axes_width
         ax.text(0, row - 0.27, point.shown_label, transform=ax.get_yaxis_transform(), ha="left", va="bottom", color=INK)
         bars = ax.barh(row, point.value, height=0.4, **_mark_style(point))  # type: ignore[arg-type]
         bars.patches[0].set_gid(f"bar-{row}")
-        value = ax.annotate(point.value_text, xy=(point.value, row), xytext=(VALUE_GAP_PT, 0), textcoords="offset points", ha="left", va="center", color=INK, fontweight="bold")
+        value = ax.annotate(
+            point.value_text,
+            xy=(point.value, row),
+            xytext=(VALUE_GAP_PT, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            color=INK,
+            fontweight="bold",
+        )
         value.set_gid(f"value-{row}")
-    ticks = [tick for tick in MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top) if 0 <= tick <= ax.get_xlim()[1]]
+    ticks = [
+        tick
+        for tick in MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top)
+        if 0 <= tick <= ax.get_xlim()[1]
+    ]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.set_xticklabels(_tick_text(ticks, locale))
     ax.spines["bottom"].set_visible(True)
@@ -335,14 +390,39 @@ def _draw_dots(ax: Axes, points: tuple[ChartPoint, ...], locale: str) -> None:
     for row, point in enumerate(points):
         ax.plot([1, last], [row, row], color=GRID, linewidth=1.0, zorder=1)
         # Small ticks at every rank on the guide, so a reader can count the places.
-        ax.plot(ranks, [row] * len(ranks), marker="|", markersize=7, color=GRID, markeredgewidth=1.0, linestyle="none", zorder=2)
+        ax.plot(
+            ranks,
+            [row] * len(ranks),
+            marker="|",
+            markersize=7,
+            color=GRID,
+            markeredgewidth=1.0,
+            linestyle="none",
+            zorder=2,
+        )
         filled = not (point.derived or point.goal)
         ax.plot(
-            [point.value], [row], marker="o", markersize=11, markerfacecolor=STATED if filled else "none",
-            markeredgecolor=STATED, markeredgewidth=1.5, linestyle="none", zorder=3,
+            [point.value],
+            [row],
+            marker="o",
+            markersize=11,
+            markerfacecolor=STATED if filled else "none",
+            markeredgecolor=STATED,
+            markeredgewidth=1.5,
+            linestyle="none",
+            zorder=3,
         )
         # Above the dot, clear of the guide line.
-        value = ax.annotate(point.value_text, xy=(point.value, row), xytext=(0, 9), textcoords="offset points", ha="center", va="bottom", color=INK, fontweight="bold")
+        value = ax.annotate(
+            point.value_text,
+            xy=(point.value, row),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            color=INK,
+            fontweight="bold",
+        )
         value.set_gid(f"value-{row}")
     ax.set_yticks(range(len(points)), [point.shown_label for point in points], color=INK)
     ax.tick_params(axis="y", length=0, pad=8)
@@ -350,8 +430,13 @@ def _draw_dots(ax: Axes, points: tuple[ChartPoint, ...], locale: str) -> None:
 
 
 def _draw(
-    chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale: str, width_in: float,
-    heading: str = "", footer: str = "",
+    chart: Chart,
+    points: tuple[ChartPoint, ...],
+    axis_label: str,
+    locale: str,
+    width_in: float,
+    heading: str = "",
+    footer: str = "",
 ) -> Figure:
     """The chart as a matplotlib figure ``width_in`` wide; with ``heading``/``footer`` for a standalone image."""
     from matplotlib.figure import Figure
@@ -390,13 +475,37 @@ def _draw(
         _draw_dots(ax, points, locale)
     # The axis label under the ticks, from the left edge and wrapped, so that it fits any width.
     for line, text in enumerate(axis_lines):
-        figure.text(SIDE_IN / width_in, (bottom - TICKS_IN - AXIS_LINE_IN * line) / height, text, ha="left", va="top", color=MUTED)
+        figure.text(
+            SIDE_IN / width_in,
+            (bottom - TICKS_IN - AXIS_LINE_IN * line) / height,
+            text,
+            ha="left",
+            va="top",
+            color=MUTED,
+        )
     if key_rows:
         _draw_key(figure, key_rows, SIDE_IN, height - bottom + axis_height + 0.04, width_in, height)
     for line, text in enumerate(title_lines):
-        figure.text(SIDE_IN / width_in, 1 - (FRAME_IN + TITLE_LINE_IN * line) / height, text, ha="left", va="top", color=INK, fontweight="bold", fontsize=FONT_SIZE + 1)
+        figure.text(
+            SIDE_IN / width_in,
+            1 - (FRAME_IN + TITLE_LINE_IN * line) / height,
+            text,
+            ha="left",
+            va="top",
+            color=INK,
+            fontweight="bold",
+            fontsize=FONT_SIZE + 1,
+        )
     for line, text in enumerate(footer_lines):
-        figure.text(SIDE_IN / width_in, (FRAME_IN + FOOTER_LINE_IN * (len(footer_lines) - 1 - line)) / height, text, ha="left", va="bottom", color=MUTED, fontsize=FONT_SIZE - 2.5)
+        figure.text(
+            SIDE_IN / width_in,
+            (FRAME_IN + FOOTER_LINE_IN * (len(footer_lines) - 1 - line)) / height,
+            text,
+            ha="left",
+            va="bottom",
+            color=MUTED,
+            fontsize=FONT_SIZE - 2.5,
+        )
     return figure
 
 
@@ -415,12 +524,35 @@ MARK_IDS = ("bar-", "value-", "key-")  # ids set with set_gid, kept for tests an
 _NO_ROTATION = re.compile(r"^rotate\(-?0 [-\d.e]+ [-\d.e]+\)$")
 # CSS properties matplotlib writes in style="" that SVG also accepts as presentation attributes.
 # Attributes, unlike style="", need no 'unsafe-inline' in the site's Content-Security-Policy.
-PRESENTATION_PROPERTIES = frozenset({
-    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin",
-    "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "stroke-opacity", "opacity",
-    "font-family", "font-size", "font-style", "font-weight", "font-variant", "text-anchor",
-    "dominant-baseline", "clip-path", "clip-rule", "mask", "visibility", "display", "letter-spacing",
-})
+PRESENTATION_PROPERTIES = frozenset(
+    {
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "stroke",
+        "stroke-width",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-opacity",
+        "opacity",
+        "font-family",
+        "font-size",
+        "font-style",
+        "font-weight",
+        "font-variant",
+        "text-anchor",
+        "dominant-baseline",
+        "clip-path",
+        "clip-rule",
+        "mask",
+        "visibility",
+        "display",
+        "letter-spacing",
+    }
+)
 
 
 def _svg(tag: str) -> str:
@@ -553,8 +685,15 @@ CACHE_KIND = "charts"
 _STORED: set[tuple[str, str]] = set()
 
 
-def _draw_all(chart_id: str, chart: Chart, points: tuple[ChartPoint, ...], axis_label: str, locale: str,
-              description: str, footer: str) -> tuple[dict[str, str], bytes, bytes]:
+def _draw_all(
+    chart_id: str,
+    chart: Chart,
+    points: tuple[ChartPoint, ...],
+    axis_label: str,
+    locale: str,
+    description: str,
+    footer: str,
+) -> tuple[dict[str, str], bytes, bytes]:
     """The chart drawn with matplotlib: inline SVGs for the page by layout, SVG and PNG files for download.
 
     Any failure of the drawing library is raised as :class:`ChartError`.
@@ -568,11 +707,21 @@ def _draw_all(chart_id: str, chart: Chart, points: tuple[ChartPoint, ...], axis_
                 page_figure = _draw(chart, points, axis_label, locale, width_in)
                 inline[layout] = page_svg(
                     _save(page_figure, "svg", metadata={"Date": None, "Creator": None}, transparent=True),
-                    f"chart-{chart_id}-{layout}-", chart.title, description, f"chart__svg chart__svg--{layout}",
+                    f"chart-{chart_id}-{layout}-",
+                    chart.title,
+                    description,
+                    f"chart__svg chart__svg--{layout}",
                 )
-            file_figure = _draw(chart, points, axis_label, locale, LAYOUT_WIDTHS_IN[DOWNLOAD_LAYOUT], heading=chart.title, footer=footer)
+            file_figure = _draw(
+                chart, points, axis_label, locale, LAYOUT_WIDTHS_IN[DOWNLOAD_LAYOUT], heading=chart.title, footer=footer
+            )
             svg = standalone_svg(
-                _save(file_figure, "svg", metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description}, facecolor="white"),
+                _save(
+                    file_figure,
+                    "svg",
+                    metadata={"Date": None, "Creator": None, "Title": chart.title, "Description": description},
+                    facecolor="white",
+                ),
                 chart.title,
                 description,
             )
@@ -612,7 +761,11 @@ def render_chart(data: BriefingData, chart_id: str, cache: BuildCache | None = N
     if key not in _DRAWN:
         stored = cache.get(CACHE_KIND, cache_key) if cache is not None else None
         if stored is not None:
-            layouts = {name.removeprefix("inline:"): part.decode("utf-8") for name, part in stored.items() if name.startswith("inline:")}
+            layouts = {
+                name.removeprefix("inline:"): part.decode("utf-8")
+                for name, part in stored.items()
+                if name.startswith("inline:")
+            }
             _DRAWN[key] = (layouts, stored["svg"], stored["png"])
             _STORED.add((str(cache.root), cache_key))  # type: ignore[union-attr]
         else:

@@ -19,7 +19,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefing.formatting import Quantity
-from briefing.readernumbers import READER_TEXT_FIELDS, hand_typed_in_text
 from briefing.formula import Formula, FormulaError, evaluation_order
 from briefing.model import (
     CHART_ID_PATTERN,
@@ -56,6 +55,7 @@ from briefing.quotes import (
     text_sha256,
     whole_clause_problem,
 )
+from briefing.readernumbers import READER_TEXT_FIELDS, hand_typed_in_text
 from briefing.units import Dimension, UnitError, formula_dimension, unit_dimension, unit_of_result
 from briefing.yamlsource import LocatedData, PathKey, load_yaml
 
@@ -172,16 +172,31 @@ def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKe
                 data.add_problem((*path, *location), message, hint)
                 continue
             elif detail["type"] == "string_type" and isinstance(detail.get("input"), dt.date):
-                data.add_problem((*path, *location), f"{field_name}: YAML read this as a date, but it is text",
-                                 f'put it in quotes: {field_name}: "{detail["input"].isoformat()}"')
+                data.add_problem(
+                    (*path, *location),
+                    f"{field_name}: YAML read this as a date, but it is text",
+                    f'put it in quotes: {field_name}: "{detail["input"].isoformat()}"',
+                )
                 continue
             elif detail["type"] == "plain_text" and data.located is not None:
                 line, column = data.located.where_character((*path, *location), detail["ctx"]["character"])
-                data.problems.add(data.path, line, column, f"{field_name}: {detail['ctx']['message']}", "delete it, or write the text out plainly")
+                data.problems.add(
+                    data.path,
+                    line,
+                    column,
+                    f"{field_name}: {detail['ctx']['message']}",
+                    "delete it, or write the text out plainly",
+                )
                 continue
             elif detail["type"] == "enum":
-                hint = did_you_mean(str(detail.get("input")), detail.get("ctx", {}).get("expected", "").replace("'", "").split(", "))
-                data.add_problem((*path, *location), f"{field_name}: unknown value {detail.get('input')!r}; expected {detail.get('ctx', {}).get('expected', '')}", hint)
+                hint = did_you_mean(
+                    str(detail.get("input")), detail.get("ctx", {}).get("expected", "").replace("'", "").split(", ")
+                )
+                data.add_problem(
+                    (*path, *location),
+                    f"{field_name}: unknown value {detail.get('input')!r}; expected {detail.get('ctx', {}).get('expected', '')}",
+                    hint,
+                )
                 continue
             else:
                 message = f"{field_name}: {message} (got {detail.get('input')!r})" if location else message
@@ -256,8 +271,11 @@ def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> No
             continue
         digest = text_sha256(raw_text)
         if source.sha256 is None:
-            data.add_problem(path, f"source {source_id!r} is not sealed: its text has no recorded SHA-256",
-                             f"add 'sha256: {digest}' to the entry (the hash of {source.text} as it is now)")
+            data.add_problem(
+                path,
+                f"source {source_id!r} is not sealed: its text has no recorded SHA-256",
+                f"add 'sha256: {digest}' to the entry (the hash of {source.text} as it is now)",
+            )
             continue
         if source.sha256 != digest:
             # The passages of a changed text are not checked: the change itself is the one problem.
@@ -276,7 +294,9 @@ def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
     for passage_id, entry in raw.items():
         path = ("passages", passage_id)
         if not re.match(SOURCE_ID_PATTERN, str(passage_id)):
-            data.add_problem(path, f"passage id {passage_id!r} must be lower-case letters, digits and hyphens, e.g. trade-2022")
+            data.add_problem(
+                path, f"passage id {passage_id!r} must be lower-case letters, digits and hyphens, e.g. trade-2022"
+            )
             data.invalid_ids.add(str(passage_id))
             continue
         passage = _validate(data, Passage, entry, path)
@@ -340,12 +360,15 @@ def _load_section(data: BriefingData, name: str, raw: dict[str, Any]) -> dict[st
                     data.add_problem(
                         (*path, "passage"),
                         f"unknown passage {parsed.passage!r}",
-                        did_you_mean(parsed.passage, data.passages) or "add it under 'passages:' with its source and text",
+                        did_you_mean(parsed.passage, data.passages)
+                        or "add it under 'passages:' with its source and text",
                     )
                 data.invalid_ids.add(entry_id)
                 continue
             parsed.bind(passage)
-        elif (source_id := getattr(parsed, "source", None)) is not None and not _check_source_ref(data, path, source_id):
+        elif (source_id := getattr(parsed, "source", None)) is not None and not _check_source_ref(
+            data, path, source_id
+        ):
             data.invalid_ids.add(entry_id)
             continue
         valid[entry_id] = parsed
@@ -356,17 +379,29 @@ def _shown_number(value: float, scale_factor: float) -> str:
     return f"{value:g}" + (f" {SCALE_NAMES[scale_factor]}" if scale_factor != 1 else "")
 
 
-def _figure_evidence_problems(figure_id: str, figure: Figure) -> tuple[list[tuple[str, str, str]], tuple[str, int] | None]:
+def _figure_evidence_problems(
+    figure_id: str, figure: Figure
+) -> tuple[list[tuple[str, str, str]], tuple[str, int] | None]:
     """Every way the words a figure names fail to state it, as (field, message, hint), and where its number is."""
     path_hint = "name the words of the passage that state this figure, e.g. states: nearly 33.7 billion USD"
     passage = normalise_text(figure.quote)
     positions = find_span(figure.states, passage)
     if not positions:
-        return [("states", f"{figure_id!r} names the words {figure.states!r}, which are not in passage {figure.passage!r}",
-                 "copy them exactly from the passage")], None
+        return [
+            (
+                "states",
+                f"{figure_id!r} names the words {figure.states!r}, which are not in passage {figure.passage!r}",
+                "copy them exactly from the passage",
+            )
+        ], None
     if len(positions) > 1:
-        return [("states", f"the words {figure.states!r} of {figure_id!r} appear {len(positions)} times in passage {figure.passage!r}",
-                 "add a neighbouring word so they name one place")], None
+        return [
+            (
+                "states",
+                f"the words {figure.states!r} of {figure_id!r} appear {len(positions)} times in passage {figure.passage!r}",
+                "add a neighbouring word so they name one place",
+            )
+        ], None
     try:
         stated = read_statement(figure.states)
     except SpanError as error:
@@ -376,32 +411,68 @@ def _figure_evidence_problems(figure_id: str, figure: Figure) -> tuple[list[tupl
     problems: list[tuple[str, str, str]] = []
     unit = figure.unit.value
     if stated.kind != unit:
-        problems.append(("unit", f"{figure_id!r} has unit {unit}, but its words {figure.states!r} state {KIND_NAMES[stated.kind]}",
-                         f"set unit: {stated.kind}, or name the words that state this figure"))
+        problems.append(
+            (
+                "unit",
+                f"{figure_id!r} has unit {unit}, but its words {figure.states!r} state {KIND_NAMES[stated.kind]}",
+                f"set unit: {stated.kind}, or name the words that state this figure",
+            )
+        )
     elif stated.kind == "currency" and stated.currency != figure.currency:
-        problems.append(("currency", f"{figure_id!r} has currency {figure.currency}, but its words {figure.states!r} state {stated.currency}",
-                         f"set currency: {stated.currency}"))
+        problems.append(
+            (
+                "currency",
+                f"{figure_id!r} has currency {figure.currency}, but its words {figure.states!r} state {stated.currency}",
+                f"set currency: {stated.currency}",
+            )
+        )
     factor = float(SCALE_FACTORS[figure.scale]) if figure.scale else 1.0
     if not same_number(stated, figure.value, factor):
         if stated.value == figure.value:
-            problems.append(("scale", f"{figure_id!r} has scale {figure.scale.value if figure.scale else '(none)'}, but its words "
-                             f"{figure.states!r} state {_shown_number(stated.value, stated.scale)}",
-                             f"set scale: {SCALE_NAMES[stated.scale]}" if stated.scale != 1 else "remove 'scale'"))
+            problems.append(
+                (
+                    "scale",
+                    f"{figure_id!r} has scale {figure.scale.value if figure.scale else '(none)'}, but its words "
+                    f"{figure.states!r} state {_shown_number(stated.value, stated.scale)}",
+                    f"set scale: {SCALE_NAMES[stated.scale]}" if stated.scale != 1 else "remove 'scale'",
+                )
+            )
         else:
-            problems.append(("value", f"{figure_id!r} has value {_shown_number(figure.value, factor)}, but its words "
-                             f"{figure.states!r} state {_shown_number(stated.value, stated.scale)}",
-                             "fix the value, or name the words of the passage that state it"))
+            problems.append(
+                (
+                    "value",
+                    f"{figure_id!r} has value {_shown_number(figure.value, factor)}, but its words "
+                    f"{figure.states!r} state {_shown_number(stated.value, stated.scale)}",
+                    "fix the value, or name the words of the passage that state it",
+                )
+            )
     in_source = qualifier_before(passage, number_at)
     if in_source != figure.qualifier:
         if in_source is None:
-            problems.append(("qualifier", f"{figure_id!r} has qualifier {figure.qualifier!r}, but the source states the number without one: "
-                             f"{figure.states!r}", "remove 'qualifier': a figure says no more than its source"))
+            problems.append(
+                (
+                    "qualifier",
+                    f"{figure_id!r} has qualifier {figure.qualifier!r}, but the source states the number without one: "
+                    f"{figure.states!r}",
+                    "remove 'qualifier': a figure says no more than its source",
+                )
+            )
         elif figure.qualifier is None:
-            problems.append(("qualifier", f"{figure_id!r} drops the source's {in_source!r}: the passage says {in_source!r} before {stated.words!r}",
-                             f"add 'qualifier: {in_source}'"))
+            problems.append(
+                (
+                    "qualifier",
+                    f"{figure_id!r} drops the source's {in_source!r}: the passage says {in_source!r} before {stated.words!r}",
+                    f"add 'qualifier: {in_source}'",
+                )
+            )
         else:
-            problems.append(("qualifier", f"{figure_id!r} has qualifier {figure.qualifier!r}, but the source says {in_source!r}",
-                             f"set 'qualifier: {in_source}'"))
+            problems.append(
+                (
+                    "qualifier",
+                    f"{figure_id!r} has qualifier {figure.qualifier!r}, but the source says {in_source!r}",
+                    f"set 'qualifier: {in_source}'",
+                )
+            )
     return problems, (figure.passage, number_at)
 
 
@@ -429,9 +500,14 @@ def _check_figure_evidence(data: BriefingData) -> None:
     for figure_id, (problems, _) in found.items():
         figure = data.figures[figure_id]
         if figure_id in blamed:
-            problems = [("states", f"{figure_id!r} names the words {figure.states!r}, whose number already states {blamed[figure_id]!r} "
-                         f"(passage {figure.passage!r})",
-                         "one number of the source is evidence for one figure: check the value and the words this figure names")]
+            problems = [  # noqa: PLW2901 - this figure's problems are replaced by the one that explains them
+                (
+                    "states",
+                    f"{figure_id!r} names the words {figure.states!r}, whose number already states {blamed[figure_id]!r} "
+                    f"(passage {figure.passage!r})",
+                    "one number of the source is evidence for one figure: check the value and the words this figure names",
+                )
+            ]
         for field_name, message, hint in problems:
             data.add_problem(("figures", figure_id, field_name), message, hint)
         if problems:
@@ -440,16 +516,25 @@ def _check_figure_evidence(data: BriefingData) -> None:
 
 
 def _check_unused_passages(data: BriefingData, raw_sections: dict[str, Any]) -> None:
-    if any(entry_id in data.invalid_ids for name in ("figures", "events", "people") for entry_id in raw_sections.get(name) or {}):
+    if any(
+        entry_id in data.invalid_ids
+        for name in ("figures", "events", "people")
+        for entry_id in raw_sections.get(name) or {}
+    ):
         return  # an entry that failed may be the one meant to use it: its own problem is the message
     referenced = {
-        entry.get("passage") for name in ("figures", "events", "people") for entry in (raw_sections.get(name) or {}).values()
+        entry.get("passage")
+        for name in ("figures", "events", "people")
+        for entry in (raw_sections.get(name) or {}).values()
         if isinstance(entry, dict)
     }
     for passage_id in data.passages:
         if passage_id not in referenced:
-            data.add_problem(("passages", passage_id), f"passage {passage_id!r} is not used by any figure, event or person",
-                             "remove it, or name it with 'passage:' in the entry it supports")
+            data.add_problem(
+                ("passages", passage_id),
+                f"passage {passage_id!r} is not used by any figure, event or person",
+                "remove it, or name it with 'passage:' in the entry it supports",
+            )
 
 
 def _dimension_of(data: BriefingData, figure_id: str, dimensions: dict[str, Dimension]) -> Dimension:
@@ -459,7 +544,9 @@ def _dimension_of(data: BriefingData, figure_id: str, dimensions: dict[str, Dime
     return dimensions[figure_id]
 
 
-def _derived_units(data: BriefingData, derived_id: str, derived: Derived, dimensions: dict[str, Dimension]) -> Derived | None:
+def _derived_units(
+    data: BriefingData, derived_id: str, derived: Derived, dimensions: dict[str, Dimension]
+) -> Derived | None:
     """The derived figure with its unit fields computed from its inputs, or None (problem recorded)."""
     formula = data.formulas[derived_id]
     for name in formula.names:
@@ -468,27 +555,42 @@ def _derived_units(data: BriefingData, derived_id: str, derived: Derived, dimens
     try:
         dimension = formula_dimension(formula, dimensions)
     except UnitError as error:
-        data.add_problem(("derived", derived_id, "formula"), f"formula of {derived_id!r} {error}",
-                         "a formula combines like with like: one currency and one scale")
+        data.add_problem(
+            ("derived", derived_id, "formula"),
+            f"formula of {derived_id!r} {error}",
+            "a formula combines like with like: one currency and one scale",
+        )
         return None
     computed = unit_of_result(dimension)
     if dimension.bases and computed is not None and dimension.scale != 1 and computed[2] is None:
-        data.add_problem(("derived", derived_id, "formula"), f"formula of {derived_id!r} gives {dimension.describe()}, at no scale readers know",
-                         "check the formula's multiplications")
+        data.add_problem(
+            ("derived", derived_id, "formula"),
+            f"formula of {derived_id!r} gives {dimension.describe()}, at no scale readers know",
+            "check the formula's multiplications",
+        )
         return None
     if computed is None:
         if dimension.bases:
-            data.add_problem(("derived", derived_id, "formula"), f"formula of {derived_id!r} gives {dimension.describe()}, which no unit measures",
-                             "check the formula: an amount divided by an amount of the same currency is a ratio")
+            data.add_problem(
+                ("derived", derived_id, "formula"),
+                f"formula of {derived_id!r} gives {dimension.describe()}, which no unit measures",
+                "check the formula: an amount divided by an amount of the same currency is a ratio",
+            )
             return None
         if derived.unit not in (Unit.percent, Unit.multiplier, Unit.count):
             shown = derived.unit.value if derived.unit else "(none)"
-            data.add_problem(("derived", derived_id, "unit"), f"formula of {derived_id!r} gives a plain number (a ratio), but unit is {shown}",
-                             "set unit: percent (with × 100 in the formula), multiplier or count")
+            data.add_problem(
+                ("derived", derived_id, "unit"),
+                f"formula of {derived_id!r} gives a plain number (a ratio), but unit is {shown}",
+                "set unit: percent (with × 100 in the formula), multiplier or count",
+            )
             return None
         if derived.currency or derived.scale:
-            data.add_problem(("derived", derived_id, "currency" if derived.currency else "scale"),
-                             f"formula of {derived_id!r} gives a plain number, which has no currency or scale", "remove 'currency' and 'scale'")
+            data.add_problem(
+                ("derived", derived_id, "currency" if derived.currency else "scale"),
+                f"formula of {derived_id!r} gives a plain number, which has no currency or scale",
+                "remove 'currency' and 'scale'",
+            )
             return None
         dimensions[derived_id] = Dimension()
         return derived
@@ -498,10 +600,14 @@ def _derived_units(data: BriefingData, derived_id: str, derived: Derived, dimens
         written = declared[field_name]
         if written is not None and written != value:
             shown = getattr(value, "value", value) or "(none)"
-            data.add_problem(("derived", derived_id, field_name),
-                             f"{derived_id!r} has {field_name} {getattr(written, 'value', written)}, but its formula gives {shown} "
-                             f"({dimension.describe()} from {', '.join(formula.names)})",
-                             f"set {field_name}: {shown}, or leave it out: it follows from the inputs" if value else f"remove '{field_name}'")
+            data.add_problem(
+                ("derived", derived_id, field_name),
+                f"{derived_id!r} has {field_name} {getattr(written, 'value', written)}, but its formula gives {shown} "
+                f"({dimension.describe()} from {', '.join(formula.names)})",
+                f"set {field_name}: {shown}, or leave it out: it follows from the inputs"
+                if value
+                else f"remove '{field_name}'",
+            )
             return None
     dimensions[derived_id] = dimension
     return derived.model_copy(update={"unit": unit, "currency": currency, "scale": scale})
@@ -510,7 +616,9 @@ def _derived_units(data: BriefingData, derived_id: str, derived: Derived, dimens
 def _compute_derived(data: BriefingData) -> None:
     for derived_id, derived in data.derived.items():
         if derived_id in data.figures:
-            data.add_problem(("derived", derived_id), f"id {derived_id!r} is both a figure and a derived figure", "rename one")
+            data.add_problem(
+                ("derived", derived_id), f"id {derived_id!r} is both a figure and a derived figure", "rename one"
+            )
             continue
         try:
             data.formulas[derived_id] = Formula.parse(derived.formula)
@@ -534,7 +642,11 @@ def _compute_derived(data: BriefingData) -> None:
     in_cycle: set[str] = set()
     for cycle in cycles:
         in_cycle.update(cycle)
-        data.add_problem(("derived", cycle[0], "formula"), "formula cycle: " + " → ".join(cycle), "a derived figure cannot depend on itself")
+        data.add_problem(
+            ("derived", cycle[0], "formula"),
+            "formula cycle: " + " → ".join(cycle),
+            "a derived figure cannot depend on itself",
+        )
     values: dict[str, float] = {figure_id: figure.value for figure_id, figure in data.figures.items()}
     dimensions: dict[str, Dimension] = {}
     for derived_id in order:
@@ -593,18 +705,34 @@ def _check_chart_series(data: BriefingData, chart_id: str, chart: Chart) -> bool
             + ")"
             for figure_id, quantity in units.items()
         )
-        data.add_problem(path, f"chart {chart_id!r} mixes units, scales or currencies: {shown}", "a chart compares like with like: use figures of one unit, scale and currency")
+        data.add_problem(
+            path,
+            f"chart {chart_id!r} mixes units, scales or currencies: {shown}",
+            "a chart compares like with like: use figures of one unit, scale and currency",
+        )
         return False
     unit = next(iter(units.values())).unit
     if chart.kind is ChartKind.bar and unit not in BAR_UNITS:
-        data.add_problem(("charts", chart_id, "kind"), f"chart {chart_id!r} draws {unit.value} figures as bars", "a bar's length is an amount; use kind: dot for ranks")
+        data.add_problem(
+            ("charts", chart_id, "kind"),
+            f"chart {chart_id!r} draws {unit.value} figures as bars",
+            "a bar's length is an amount; use kind: dot for ranks",
+        )
         return False
     negative = [figure_id for figure_id in chart.series if data.value_of(figure_id) < 0]
     if chart.kind is ChartKind.bar and negative:
-        data.add_problem(path, f"chart {chart_id!r} has negative values: {', '.join(negative)}", "bars start at zero; show these figures in the text instead")
+        data.add_problem(
+            path,
+            f"chart {chart_id!r} has negative values: {', '.join(negative)}",
+            "bars start at zero; show these figures in the text instead",
+        )
         return False
     if chart.kind is ChartKind.dot and unit is not Unit.rank:
-        data.add_problem(("charts", chart_id, "kind"), f"chart {chart_id!r} is a dot chart of {unit.value} figures", "kind: dot is for ranks; use kind: bar for amounts")
+        data.add_problem(
+            ("charts", chart_id, "kind"),
+            f"chart {chart_id!r} is a dot chart of {unit.value} figures",
+            "kind: dot is for ranks; use kind: bar for amounts",
+        )
         return False
     return True
 
@@ -613,7 +741,9 @@ def _load_charts(data: BriefingData, raw: dict[str, Any]) -> None:
     for chart_id, entry in raw.items():
         path = ("charts", chart_id)
         if not re.match(CHART_ID_PATTERN, str(chart_id)):
-            data.add_problem(path, f"chart id {chart_id!r} must be lower-case words joined by hyphens, e.g. trade-turnover")
+            data.add_problem(
+                path, f"chart id {chart_id!r} must be lower-case words joined by hyphens, e.g. trade-turnover"
+            )
             data.invalid_ids.add(str(chart_id))
             continue
         chart = _validate(data, Chart, entry, path)
@@ -629,8 +759,11 @@ def _check_change_entries(data: BriefingData) -> None:
     for change_id, change in data.changes.items():
         for index, entry_id in enumerate(change.entries):
             if entry_id not in known and entry_id not in data.invalid_ids:
-                data.add_problem(("changes", change_id, "entries", index), f"change {change_id!r} names unknown entry {entry_id!r}",
-                                 did_you_mean(entry_id, known) or "name a figure, derived figure, passage or source")
+                data.add_problem(
+                    ("changes", change_id, "entries", index),
+                    f"change {change_id!r} names unknown entry {entry_id!r}",
+                    did_you_mean(entry_id, known) or "name a figure, derived figure, passage or source",
+                )
 
 
 def _check_reader_text(data: BriefingData, raw: dict[str, Any], allowed: frozenset[str]) -> None:
@@ -644,10 +777,12 @@ def _check_reader_text(data: BriefingData, raw: dict[str, Any], allowed: frozens
         if not isinstance(value, str):
             return
         for number in hand_typed_in_text(value, allowed, allow_years=True):
-            where = ".".join(str(part) for part in (path[0], *path[2:])) + (f" of {path[1]!r}" if len(path) > 2 else f" {path[1]!r}")
+            where = ".".join(str(part) for part in (path[0], *path[2:])) + (
+                f" of {path[1]!r}" if len(path) > 2 else f" {path[1]!r}"
+            )
             data.add_problem(
                 path,
-                f"hand-typed number {number.token!r} in {where}: \"{number.context}\"",
+                f'hand-typed number {number.token!r} in {where}: "{number.context}"',
                 "readers see this text and no source backs the number: write it without the number, "
                 "or list it in extra.briefing.allowed_numbers (mkdocs.yml) with the reason",
             )
@@ -669,7 +804,9 @@ def _check_reader_text(data: BriefingData, raw: dict[str, Any], allowed: frozens
         check(("glossary", term), expansion)
 
 
-def load_briefing(path: Path, display_path: str | None = None, allowed_numbers: frozenset[str] = frozenset()) -> BriefingData:
+def load_briefing(
+    path: Path, display_path: str | None = None, allowed_numbers: frozenset[str] = frozenset()
+) -> BriefingData:
     """Load and check the data file at ``path``; every problem is in the result's ``problems``.
 
     ``allowed_numbers`` are the tokens of ``extra.briefing.allowed_numbers`` that free text may contain.
@@ -687,7 +824,11 @@ def load_briefing(path: Path, display_path: str | None = None, allowed_numbers: 
     data.readable = True
     for name in raw:
         if name not in KNOWN_SECTIONS:
-            data.add_problem((name,), f"unknown section {name!r}", did_you_mean(str(name), KNOWN_SECTIONS) or "allowed: " + ", ".join(KNOWN_SECTIONS))
+            data.add_problem(
+                (name,),
+                f"unknown section {name!r}",
+                did_you_mean(str(name), KNOWN_SECTIONS) or "allowed: " + ", ".join(KNOWN_SECTIONS),
+            )
     for name in REQUIRED_SECTIONS:
         if name not in raw:
             data.add_problem((), f"missing required section {name!r}")

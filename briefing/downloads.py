@@ -40,9 +40,27 @@ CITE_JSON = f"{DOWNLOADS_DIR}/cite.json"
 CHART_FORMATS = ("svg", "png", "csv")
 
 FIGURE_COLUMNS = (
-    "id", "label", "value", "unit", "scale", "currency", "period", "precision", "qualifier",
-    "derived", "goal", "formula", "source", "source_citation", "quote", "note", "text",
-    "edition", "changed_on", "change_kind", "was",
+    "id",
+    "label",
+    "value",
+    "unit",
+    "scale",
+    "currency",
+    "period",
+    "precision",
+    "qualifier",
+    "derived",
+    "goal",
+    "formula",
+    "source",
+    "source_citation",
+    "quote",
+    "note",
+    "text",
+    "edition",
+    "changed_on",
+    "change_kind",
+    "was",
 )
 # A figure's last logged change, from briefing.editions.entry_changes: (date, kind, what readers saw before).
 EntryChanges = Mapping[str, tuple[Any, str, str]]
@@ -79,29 +97,31 @@ def figure_records(data: BriefingData, changes: EntryChanges | None = None) -> l
         quantity = data.quantity(figure_id)
         source_ids = data.sources_of(figure_id)
         value = quantity.value
-        records.append({
-            "id": figure_id,
-            "label": entry.label,
-            "value": int(value) if float(value).is_integer() else value,
-            "unit": quantity.unit.value,
-            "scale": quantity.scale.value if quantity.scale else None,
-            "currency": quantity.currency,
-            "period": entry.period,
-            "precision": entry.precision,
-            "qualifier": quantity.qualifier,
-            "derived": derived,
-            "goal": not derived and data.figures[figure_id].goal,
-            "formula": data.derived[figure_id].formula if derived else None,
-            "source": " ".join(source_ids),
-            "source_citation": " | ".join(source_citation(data.sources[source_id]) for source_id in source_ids),
-            "quote": None if derived else data.figures[figure_id].quote,
-            "note": entry.note,
-            "text": format_quantity(quantity, "long", _locale(data)),
-            "edition": data.meta.version if data.meta else None,
-            "changed_on": change[0].isoformat() if change else None,
-            "change_kind": change[1] if change else None,
-            "was": change[2] if change else None,
-        })
+        records.append(
+            {
+                "id": figure_id,
+                "label": entry.label,
+                "value": int(value) if float(value).is_integer() else value,
+                "unit": quantity.unit.value,
+                "scale": quantity.scale.value if quantity.scale else None,
+                "currency": quantity.currency,
+                "period": entry.period,
+                "precision": entry.precision,
+                "qualifier": quantity.qualifier,
+                "derived": derived,
+                "goal": not derived and data.figures[figure_id].goal,
+                "formula": data.derived[figure_id].formula if derived else None,
+                "source": " ".join(source_ids),
+                "source_citation": " | ".join(source_citation(data.sources[source_id]) for source_id in source_ids),
+                "quote": None if derived else data.figures[figure_id].quote,
+                "note": entry.note,
+                "text": format_quantity(quantity, "long", _locale(data)),
+                "edition": data.meta.version if data.meta else None,
+                "changed_on": change[0].isoformat() if change else None,
+                "change_kind": change[1] if change else None,
+                "was": change[2] if change else None,
+            }
+        )
     return records
 
 
@@ -161,7 +181,7 @@ def cite_text(data: BriefingData) -> bytes:
     return (
         f"{meta.author}, {meta.title}, edition {meta.version} ({meta.edition_kind}), {meta.publisher}, {updated}. "
         f"{meta.site_url} Licence: {meta.licence} ({meta.licence_url}).\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def citation_key(meta: Meta) -> str:
@@ -173,7 +193,9 @@ def citation_key(meta: Meta) -> str:
 
 def bibtex_escape(text: str) -> str:
     """Text safe inside a BibTeX field: LaTeX's special characters escaped."""
-    return BIBTEX_SPECIAL.sub(lambda match: "\\textbackslash{}" if match.group(1) == "\\" else "\\" + match.group(1), text)
+    return BIBTEX_SPECIAL.sub(
+        lambda match: "\\textbackslash{}" if match.group(1) == "\\" else "\\" + match.group(1), text
+    )
 
 
 def cite_bibtex(data: BriefingData) -> bytes:
@@ -194,11 +216,20 @@ def cite_bibtex(data: BriefingData) -> bytes:
         ("date", "{" + meta.updated.isoformat() + "}"),
         ("url", "{" + meta.site_url + "}"),
         ("edition", "{" + bibtex_escape(meta.version) + "}"),
-        ("note", "{Edition " + bibtex_escape(meta.version) + " (" + meta.edition_kind + "). Licence: " + bibtex_escape(meta.licence) + "}"),
+        (
+            "note",
+            "{Edition "
+            + bibtex_escape(meta.version)
+            + " ("
+            + meta.edition_kind
+            + "). Licence: "
+            + bibtex_escape(meta.licence)
+            + "}",
+        ),
     ]
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name.ljust(width)} = {value}" for name, value in fields)
-    return f"@techreport{{{citation_key(meta)},\n{body}\n}}\n".encode("utf-8")
+    return f"@techreport{{{citation_key(meta)},\n{body}\n}}\n".encode()
 
 
 def cite_csl_json(data: BriefingData) -> bytes:
@@ -224,13 +255,17 @@ def cite_csl_json(data: BriefingData) -> bytes:
 
 
 # -- all of them ---------------------------------------------------------------
-def rendered_charts(data: BriefingData, rendered: Mapping[str, RenderedChart] | None = None) -> dict[str, RenderedChart]:
+def rendered_charts(
+    data: BriefingData, rendered: Mapping[str, RenderedChart] | None = None
+) -> dict[str, RenderedChart]:
     """Every chart of ``data``, taking those already drawn from ``rendered``."""
     done = dict(rendered or {})
     return {chart_id: done.get(chart_id) or render_chart(data, chart_id) for chart_id in data.charts}
 
 
-def download_files(data: BriefingData, rendered: Mapping[str, RenderedChart] | None = None, changes: EntryChanges | None = None) -> dict[str, bytes]:
+def download_files(
+    data: BriefingData, rendered: Mapping[str, RenderedChart] | None = None, changes: EntryChanges | None = None
+) -> dict[str, bytes]:
     """Every download's bytes by path relative to the site root; charts already drawn are reused from ``rendered``."""
     files: dict[str, bytes] = {
         FIGURES_CSV: figures_csv(data, changes),

@@ -67,7 +67,7 @@ class Quantity:
 def number(value: float, precision: int, locale: str) -> str:
     """A decimal with exactly ``precision`` decimals, grouped as the locale does."""
     pattern = "#,##0" + ("." + "0" * precision if precision else "")
-    return format_decimal(round(value, precision), format=pattern, locale=locale)
+    return str(format_decimal(round(value, precision), format=pattern, locale=locale))
 
 
 def _scaled(quantity: Quantity, style: Style, locale: str) -> str:
@@ -84,7 +84,7 @@ def _currency(quantity: Quantity, style: Style, locale: str) -> str:
     if style == "value":
         return amount
     assert quantity.currency is not None
-    return get_currency_symbol(quantity.currency, locale=locale) + amount
+    return str(get_currency_symbol(quantity.currency, locale=locale)) + amount
 
 
 def _cubic_metres(quantity: Quantity, style: Style, locale: str) -> str:
@@ -107,7 +107,7 @@ def _count(quantity: Quantity, style: Style, locale: str) -> str:
 
 
 def _rank(quantity: Quantity, style: Style, locale: str) -> str:
-    whole = int(round(quantity.value))
+    whole = round(quantity.value)
     if style == "value":
         return str(whole)
     category = Locale.parse(locale).ordinal_form(whole)
@@ -122,7 +122,7 @@ def _multiplier(quantity: Quantity, style: Style, locale: str) -> str:
 
 
 def _year(quantity: Quantity, style: Style, locale: str) -> str:
-    return str(int(round(quantity.value)))
+    return str(round(quantity.value))
 
 
 def _years(quantity: Quantity, style: Style, locale: str) -> str:
@@ -185,5 +185,5 @@ def format_day(day: dt.date, precision: str = "day", locale: str = "en_GB") -> s
     if precision == "year":
         return str(day.year)
     if precision == "month":
-        return format_date(day, format="MMMM y", locale=locale)
-    return format_date(day, format="d MMMM y", locale=locale)
+        return str(format_date(day, format="MMMM y", locale=locale))
+    return str(format_date(day, format="d MMMM y", locale=locale))

@@ -62,10 +62,16 @@ class Formula:
                 visit(node.right)
             elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
                 visit(node.operand)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, (int, float))
+                and not isinstance(node.value, bool)
+            ):
                 return
             else:
-                raise FormulaError(f"formula may only use numbers, ids, + - * / and brackets, not {ast.unparse(node)!r}")
+                raise FormulaError(
+                    f"formula may only use numbers, ids, + - * / and brackets, not {ast.unparse(node)!r}"
+                )
 
         visit(tree)
         return cls(text=text, tree=tree, names=tuple(dict.fromkeys(names)))
@@ -85,7 +91,7 @@ class Formula:
             if isinstance(node, ast.UnaryOp):
                 return -calc(node.operand)
             assert isinstance(node, ast.Constant)
-            return float(node.value)
+            return float(node.value)  # type: ignore[arg-type]  # a number: checked above
 
         return calc(self.tree)
 
@@ -118,7 +124,7 @@ def evaluation_order(dependencies: Mapping[str, tuple[str, ...]]) -> tuple[list[
         if state.get(name) == "done":
             return
         if state.get(name) == "active":
-            cycles.append([*trail[trail.index(name):], name])
+            cycles.append([*trail[trail.index(name) :], name])
             return
         state[name] = "active"
         for used in dependencies.get(name, ()):

@@ -40,7 +40,11 @@ COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv",
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
 INLINE_STYLE = re.compile(r"<style(?P<attrs>[^>]*)>(?P<body>.*?)</style>", re.S)
 # Downloads whose type hosts get wrong (Debian's nginx serves .csv and .bib as application/octet-stream).
-DOWNLOAD_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json; charset=utf-8", ".bib": "text/x-bibtex; charset=utf-8"}
+DOWNLOAD_TYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".bib": "text/x-bibtex; charset=utf-8",
+}
 NGINX_CONF = "_hosting/nginx.conf"
 HEADERS_FILE = "_headers"
 
@@ -81,7 +85,13 @@ def inline_script_hashes(site: Path) -> list[str]:
 
 def inline_style_hashes(site: Path) -> list[str]:
     """CSP source expressions for every ``<style>`` element in ``site`` (the 404 page's, which can load no stylesheet)."""
-    return sorted({_hash_source(match.group("body")) for path in site.rglob("*.html") for match in INLINE_STYLE.finditer(path.read_text(encoding="utf-8"))})
+    return sorted(
+        {
+            _hash_source(match.group("body"))
+            for path in site.rglob("*.html")
+            for match in INLINE_STYLE.finditer(path.read_text(encoding="utf-8"))
+        }
+    )
 
 
 def content_security_policy(script_hashes: list[str], style_hashes: list[str] | None = None) -> str:
@@ -103,7 +113,9 @@ def content_security_policy(script_hashes: list[str], style_hashes: list[str] | 
     return "; ".join(directives)
 
 
-def security_headers(script_hashes: list[str], style_hashes: list[str] | None = None, hsts_include_subdomains: bool = False) -> dict[str, str]:
+def security_headers(
+    script_hashes: list[str], style_hashes: list[str] | None = None, hsts_include_subdomains: bool = False
+) -> dict[str, str]:
     """Every header the site should be served with."""
     return {
         "Content-Security-Policy": content_security_policy(script_hashes, style_hashes),
@@ -130,7 +142,7 @@ def write_hosting_config(site: Path, hsts_include_subdomains: bool = False) -> d
     headers = security_headers(inline_script_hashes(site), inline_style_hashes(site), hsts_include_subdomains)
     templates = Environment(
         loader=PackageLoader("briefing", "templates"),
-        autoescape=False,  # plain-text configuration files, not HTML
+        autoescape=False,  # noqa: S701 - plain-text configuration files, not HTML
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -175,7 +187,9 @@ def find_nginx() -> str | None:
     return shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx",) if Path(path).exists()), None)
 
 
-def serve_with_nginx(site: Path, workdir: Path, nginx: str, unprivileged: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+def serve_with_nginx(
+    site: Path, workdir: Path, nginx: str, unprivileged: bool = False
+) -> tuple[subprocess.Popen[bytes], str]:
     """Serve ``site`` on 127.0.0.1 with the server block the build wrote; return nginx and its URL.
 
     Only ``listen`` and ``root`` of the generated block are changed, so what is
@@ -189,13 +203,17 @@ def serve_with_nginx(site: Path, workdir: Path, nginx: str, unprivileged: bool =
     server = (site / NGINX_CONF).read_text(encoding="utf-8")
     if "listen 80;" not in server or "root /var/www/briefing;" not in server:
         raise RuntimeError(f"{site / NGINX_CONF} lacks the 'listen 80;' and 'root /var/www/briefing;' lines to adapt")
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /var/www/briefing;", f"root {site.resolve()};")
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
+        "root /var/www/briefing;", f"root {site.resolve()};"
+    )
     (workdir / "server.conf").write_text(server, encoding="utf-8")
     user = ""
     if os.geteuid() == 0:  # root's private temp folders need root workers, unless the test is about permissions
         user = "user nobody nogroup;" if unprivileged else "user root;"
     (workdir / "nginx.conf").write_text(NGINX_MAIN.format(workdir=workdir, user=user), encoding="utf-8")
-    process = subprocess.Popen([nginx, "-c", str(workdir / "nginx.conf"), "-e", str(workdir / "error.log")], stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [nginx, "-c", str(workdir / "nginx.conf"), "-e", str(workdir / "error.log")], stderr=subprocess.PIPE
+    )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -206,7 +224,9 @@ def serve_with_nginx(site: Path, workdir: Path, nginx: str, unprivileged: bool =
             return process, url  # nginx answers; what it answers is for the caller to check
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {process.stderr.read().decode() if process.stderr else ''}") from None
+                raise RuntimeError(
+                    f"nginx exited: {process.stderr.read().decode() if process.stderr else ''}"
+                ) from None
             time.sleep(0.1)
     process.terminate()
     raise RuntimeError("nginx did not answer within 10 seconds")

@@ -17,7 +17,16 @@ import re
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from briefing.plaintext import https_url_fault, normalise, text_fault
@@ -62,7 +71,7 @@ class Unit(StrEnum):
     currency = "currency"
     cubic_metres = "cubic_metres"
     percent = "percent"
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the member, not str.count
     rank = "rank"
     multiplier = "multiplier"
     year = "year"
@@ -105,7 +114,11 @@ class Strict(BaseModel):
     def _plain_text_only(cls, value: object) -> object:
         for text in value if isinstance(value, list) else [value]:
             if isinstance(text, str) and (fault := text_fault(text, single_line=cls.single_line)) is not None:
-                raise PydanticCustomError("plain_text", "{message}", {"message": fault.message, "offset": fault.offset, "character": fault.found})
+                raise PydanticCustomError(
+                    "plain_text",
+                    "{message}",
+                    {"message": fault.message, "offset": fault.offset, "character": fault.found},
+                )
         return value
 
     single_line: ClassVar[bool] = False  # whether line breaks are refused in every text field
@@ -141,7 +154,9 @@ class Source(Strict):
     published_label: str
     url: HttpsUrl | None = None
     text: str = Field(description="path of the local copy, relative to the data file")
-    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the local copy's bytes: the text is sealed")
+    sha256: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the local copy's bytes: the text is sealed"
+    )
     short: str = Field(description="short citation, e.g. 'VOV World, March 2023'")
     note: str | None = None
 
@@ -190,9 +205,17 @@ class Figure(Quoted):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1, description="the period or as-of date, as readers should see it")
     precision: int = Field(default=0, ge=0, le=4, strict=True)
-    qualifier: Qualifier | None = Field(default=None, description="the source's own word before the number, e.g. nearly")
-    states: str = Field(min_length=1, description="the words of the passage that state this figure, e.g. 'nearly 33.7 billion USD'")
-    goal: bool = Field(default=False, strict=True, description="a goal or target someone set, not a measured value; charts draw it as an outline")
+    qualifier: Qualifier | None = Field(
+        default=None, description="the source's own word before the number, e.g. nearly"
+    )
+    states: str = Field(
+        min_length=1, description="the words of the passage that state this figure, e.g. 'nearly 33.7 billion USD'"
+    )
+    goal: bool = Field(
+        default=False,
+        strict=True,
+        description="a goal or target someone set, not a measured value; charts draw it as an outline",
+    )
     note: str | None = None
 
     @model_validator(mode="after")
@@ -220,7 +243,10 @@ class Derived(Strict):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     period: str = Field(min_length=1)
     precision: int = Field(default=1, ge=0, le=4, strict=True)
-    qualifier: Literal["about"] | None = Field(default=None, description="'about' for an approximate result (inputs rounded or qualified), shown with the value everywhere")
+    qualifier: Literal["about"] | None = Field(
+        default=None,
+        description="'about' for an approximate result (inputs rounded or qualified), shown with the value everywhere",
+    )
     note: str | None = None
 
 
@@ -262,13 +288,17 @@ class Chart(Strict):
     caption: str = Field(min_length=1, description="one or two sentences saying what the chart shows")
     kind: ChartKind = ChartKind.bar
     series: list[str] = Field(min_length=1, description="figure or derived ids, one bar or dot each, top to bottom")
-    labels: list[str] | None = Field(default=None, description="what each series is, e.g. 'Oil'; the figure's period follows it")
+    labels: list[str] | None = Field(
+        default=None, description="what each series is, e.g. 'Oil'; the figure's period follows it"
+    )
     axis_label: str | None = Field(default=None, description="default: the series' unit, e.g. 'US$ billion'")
 
     @model_validator(mode="after")
     def _one_label_per_series(self) -> Chart:
         if self.labels is not None and len(self.labels) != len(self.series):
-            raise ValueError(f"'labels' needs one label per series: {len(self.series)} series, {len(self.labels)} labels")
+            raise ValueError(
+                f"'labels' needs one label per series: {len(self.series)} series, {len(self.labels)} labels"
+            )
         if len(set(self.series)) != len(self.series):
             raise ValueError("a figure appears twice in 'series'")
         return self
@@ -291,7 +321,9 @@ class Change(Strict):
     what: str = Field(min_length=1, description="what changed, as readers should read it")
     why: str = Field(min_length=1, description="why: what was wrong or missing")
     pages: list[str] = Field(default_factory=list, description="pages the change touches, e.g. visit.md")
-    entries: list[str] = Field(default_factory=list, description="ids of figures, derived figures, passages or sources it changes")
+    entries: list[str] = Field(
+        default_factory=list, description="ids of figures, derived figures, passages or sources it changes"
+    )
 
 
 class GlossaryEntry(Strict):

@@ -20,7 +20,9 @@ from briefing.readernumbers import HandTypedNumber, hand_typed_in_text
 
 # Elements whose text came from the data file, or is code: their subtree is not checked.
 SKIPPED_TAGS = frozenset({"code", "pre", "time", "kbd", "samp", "script", "style", "svg"})
-SKIPPED_CLASSES = frozenset({"fig", "fig-value", "from-data", "cite", "person", "headerlink", "chart", "briefing-error"})
+SKIPPED_CLASSES = frozenset(
+    {"fig", "fig-value", "from-data", "cite", "person", "headerlink", "chart", "briefing-error"}
+)
 # Attributes a reader sees (alt text, tooltips, labels read aloud). An <abbr>'s title is the
 # glossary's expansion, checked in the data file.
 READER_ATTRIBUTES = ("alt", "title", "aria-label")
@@ -93,7 +95,14 @@ def protect_code(markdown: str, environment: Environment) -> str:
         if not any(opener in code for opener in openers):
             return code
         # A literal "{% endraw %}" inside the code closes the raw block, is printed as a string, then reopens it.
-        code = code.replace(raw_close, raw_close + environment.variable_start_string + repr(raw_close) + environment.variable_end_string + raw_open)
+        code = code.replace(
+            raw_close,
+            raw_close
+            + environment.variable_start_string
+            + repr(raw_close)
+            + environment.variable_end_string
+            + raw_open,
+        )
         return raw_open + code + raw_close
 
     lines = markdown.split("\n")
@@ -142,13 +151,13 @@ def _compiled_templates(environment: Environment) -> dict[str, Template]:
         cache = {}
         original = environment.from_string
 
-        def from_string(source: str, globals: Any = None, template_class: Any = None) -> Template:  # noqa: A002
+        def from_string(source: str, globals: Any = None, template_class: Any = None) -> Template:
             if globals is None and template_class is None and source in cache:
                 return cache.pop(source)
             return original(source, globals, template_class)
 
         environment._briefing_compiled = cache  # type: ignore[attr-defined]
-        environment.from_string = from_string  # type: ignore[method-assign]
+        environment.from_string = from_string  # type: ignore[method-assign,assignment]
     return cache
 
 
@@ -187,7 +196,7 @@ def links_in(source_text: str) -> list[Link]:
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
             continue
-        if in_fence or "{{" in line and "}}" in line and "](" not in line:
+        if in_fence or ("{{" in line and "}}" in line and "](" not in line):
             continue
         for pattern in _LINK_PATTERNS:
             for match in pattern.finditer(line):

@@ -77,7 +77,9 @@ def _key_line(config_text: str, key: str) -> int | None:
     return None
 
 
-def read_settings(raw: Any, config_text: str = "", config_path: str = CONFIG_FILE) -> tuple[BriefingSettings, list[Problem]]:
+def read_settings(
+    raw: Any, config_text: str = "", config_path: str = CONFIG_FILE
+) -> tuple[BriefingSettings, list[Problem]]:
     """Validate ``extra.briefing``; return the settings (defaults where invalid) and every problem."""
     if raw is None:
         raw = {}
@@ -96,7 +98,9 @@ def read_settings(raw: Any, config_text: str = "", config_path: str = CONFIG_FIL
             key = ".".join(location)  # e.g. hosting.hsts_include_subdomains
             line = _key_line(config_text, location[-1])
             if issue["type"] == "extra_forbidden":
-                siblings = list(HostingSettings.model_fields) if location[0] == "hosting" and len(location) > 1 else known
+                siblings = (
+                    list(HostingSettings.model_fields) if location[0] == "hosting" and len(location) > 1 else known
+                )
                 hint = did_you_mean(location[-1], siblings) or "known settings: " + ", ".join(siblings)
                 problems.append(Problem(config_path, line, None, f"unknown setting {SETTINGS_KEY}.{key}", hint))
             else:
@@ -202,7 +206,9 @@ class Project:
             config = read_mkdocs_config(path)
             text = path.read_text(encoding="utf-8")
         except (OSError, ValueError, yaml.YAMLError) as error:
-            raise ProjectError([Problem(CONFIG_FILE, None, None, f"cannot read the site configuration: {error}")]) from error
+            raise ProjectError(
+                [Problem(CONFIG_FILE, None, None, f"cannot read the site configuration: {error}")]
+            ) from error
         project = cls.from_mapping(config, root.resolve(), text)
         if project.problems:
             raise ProjectError(list(project.problems))

@@ -39,6 +39,7 @@ from pathlib import Path
 from types import FrameType
 
 from briefing.buildcache import CACHE_DIR_VARIABLE, CACHE_SWITCH_VARIABLE, BuildCache
+from briefing.pdf.errors import PdfError
 from briefing.project import Project, ProjectError
 from briefing.stepcache import KIND as STEPS_KIND
 from briefing.stepcache import CachedSteps
@@ -247,8 +248,18 @@ def publish(
     previous_handler = signal.signal(signal.SIGTERM, _stop_on_sigterm) if _main_thread() else None
     try:
         result = subprocess.run(
-            [sys.executable, "-m", generator_module(generator), "build", "--strict", "--clean",
-             "--config-file", str(project_dir / "mkdocs.yml"), "--site-dir", str(staging)],
+            [
+                sys.executable,
+                "-m",
+                generator_module(generator),
+                "build",
+                "--strict",
+                "--clean",
+                "--config-file",
+                str(project_dir / "mkdocs.yml"),
+                "--site-dir",
+                str(staging),
+            ],
             cwd=project_dir,
             env=env,
             check=False,
@@ -281,7 +292,9 @@ def publish(
                     file=sys.stderr,
                 )
         return 0
-    except Exception as error:  # report any step's failure, then leave site/ untouched
+    except (PdfError, ProjectError, OSError, ValueError, RuntimeError) as error:
+        # A step's known failure is reported; site/ stays as it was. Anything else is a bug in a
+        # step: it propagates with its traceback, and `finally` still removes the staging folder.
         print(f"Build step failed: {error}; {site_dir} was left unchanged.", file=sys.stderr)
         return 1
     finally:
@@ -302,10 +315,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default="site", help="where the finished site goes (default: site)")
     parser.add_argument("--project", default=".", help="the project directory holding mkdocs.yml")
-    parser.add_argument("--generator", default=os.environ.get("GENERATOR") or DEFAULT_GENERATOR, choices=sorted(GENERATORS),
-                        help=f"the site generator (default: {DEFAULT_GENERATOR})")
-    parser.add_argument("--cache", type=Path, help="the build cache directory (default: .cache/briefing in the project)")
-    parser.add_argument("--no-cache", action="store_true", help="build everything afresh, without reading or writing the cache")
+    parser.add_argument(
+        "--generator",
+        default=os.environ.get("GENERATOR") or DEFAULT_GENERATOR,
+        choices=sorted(GENERATORS),
+        help=f"the site generator (default: {DEFAULT_GENERATOR})",
+    )
+    parser.add_argument(
+        "--cache", type=Path, help="the build cache directory (default: .cache/briefing in the project)"
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="build everything afresh, without reading or writing the cache"
+    )
     args = parser.parse_args(argv)
     project_dir = Path(args.project).resolve()
     site = (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site)

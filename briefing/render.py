@@ -58,8 +58,13 @@ SEARCH_TRANSPARENT_TAG = re.compile(r"</?(?:span|a|button)(?:\s[^<>]*)?>")
 # A macro call naming an id, e.g. figure('trade.turnover_2022'), and the kind of entry each macro uses.
 MACRO_CALL = re.compile(r"""\b(?P<macro>[a-z_]+)\(\s*(["'])(?P<id>[^"']+)\2""")
 MACRO_KINDS: dict[str, str] = {
-    "figure": "figures", "derived": "derived", "period": "periods", "event_date": "events",
-    "person": "people", "cite": "sources", "chart": "charts",
+    "figure": "figures",
+    "derived": "derived",
+    "period": "periods",
+    "event_date": "events",
+    "person": "people",
+    "cite": "sources",
+    "chart": "charts",
 }
 
 # Where generated pages live, as source paths relative to docs/.
@@ -95,7 +100,7 @@ def search_text(markup: str) -> str | None:
     start, end = markup.find(TIP_START), markup.rfind(TIP_END)
     if start < 0 or end < start:
         return None
-    outside = markup[:start] + markup[end + len(TIP_END):]
+    outside = markup[:start] + markup[end + len(TIP_END) :]
     text = SEARCH_TRANSPARENT_TAG.sub("", outside)
     return None if "<" in text or ">" in text else text
 
@@ -142,8 +147,14 @@ class PageState:
 class Renderer:
     """The macros of one build, with the usage and problems they record."""
 
-    def __init__(self, data: BriefingData, problems: Problems, docs_prefix: str = "docs", use_directory_urls: bool = True,
-                 cache: BuildCache | None = None) -> None:
+    def __init__(
+        self,
+        data: BriefingData,
+        problems: Problems,
+        docs_prefix: str = "docs",
+        use_directory_urls: bool = True,
+        cache: BuildCache | None = None,
+    ) -> None:
         self.data = data
         self.cache = cache
         self.problems = problems
@@ -173,7 +184,9 @@ class Renderer:
         marker = f"briefing-figure-{secrets.token_hex(8)}"
         self._figure_open = f"<!--{marker}-"
         self._figure_close = f"<!--{marker}-->"
-        self._deferred_pattern = re.compile(re.escape(self._figure_open) + r"(\d+)-->(.*?)" + re.escape(self._figure_close), re.S)
+        self._deferred_pattern = re.compile(
+            re.escape(self._figure_open) + r"(\d+)-->(.*?)" + re.escape(self._figure_close), re.S
+        )
 
     # -- page bookkeeping ------------------------------------------------
     def begin_page(self, src_path: str, source_text: str, url: str | None = None) -> None:
@@ -202,25 +215,33 @@ class Renderer:
         line, column = self.locate(entry_id)
         if entry_id not in self.data.invalid_ids and self.data.readable:
             hint = did_you_mean(entry_id, known) or f"add it to {self.data.path} or fix the name"
-            self.problems.add(self.page.display_path or "(page)", line, column, f"unknown {kind} {entry_id!r} in {macro}()", hint)
+            self.problems.add(
+                self.page.display_path or "(page)", line, column, f"unknown {kind} {entry_id!r} in {macro}()", hint
+            )
         return self._render("error.html", kind=kind, entry_id=entry_id)
 
     def _bad_style(self, style: str, macro: str) -> Markup | None:
         if style in STYLES:
             return None
         line, column = self.locate(style)
-        self.problems.add(self.page.display_path or "(page)", line, column, f"unknown style {style!r} in {macro}()", "use one of " + ", ".join(STYLES))
+        self.problems.add(
+            self.page.display_path or "(page)",
+            line,
+            column,
+            f"unknown style {style!r} in {macro}()",
+            "use one of " + ", ".join(STYLES),
+        )
         return self._render("error.html", kind="style", entry_id=style)
 
     def _render(self, template: str, **context: Any) -> Markup:
         text = self.templates.get_template(template).render(**context).strip()
-        return Markup(text)
+        return Markup(text)  # noqa: S704 - markup from our autoescaped templates
 
     def _inline(self, template: str, **context: Any) -> Markup:
         """Markup for use inside a sentence: one line, template lines joined without spaces."""
         # Only line breaks go: a space a template writes on purpose ({{ " " }}) stays.
         lines = self.templates.get_template(template).render(**context).splitlines()
-        return Markup("".join(lines).strip())
+        return Markup("".join(lines).strip())  # noqa: S704 - markup from our autoescaped templates
 
     def href(self, page: str, anchor: str = "") -> str:
         """Link from the current page to a generated page ('figures', 'sources', ...)."""
@@ -279,7 +300,14 @@ class Renderer:
             change = self.entry_changes.get(figure_id)
             markup = self._inline(
                 "figure.html",
-                change={"date": change[0], "date_text": format_day(change[0], "day", self.locale), "kind": change[1], "was": change[2]} if change else None,
+                change={
+                    "date": change[0],
+                    "date_text": format_day(change[0], "day", self.locale),
+                    "kind": change[1],
+                    "was": change[2],
+                }
+                if change
+                else None,
                 figure_id=figure_id,
                 entry=entry,
                 text=self.text(figure_id, style),
@@ -294,7 +322,7 @@ class Renderer:
         markup, text = self._figure_markups[key]
         number = self.page.tip_count
         if not self.defer_figures or text is None:
-            return Markup(markup.replace(self.tip_id_slot, f"fig-tip-{number}"))
+            return Markup(markup.replace(self.tip_id_slot, f"fig-tip-{number}"))  # noqa: S704 - markup from our autoescaped templates
         self.page.figures[number] = key
         # ``text`` is the template's own output with its tags removed: escaped already.
         return Markup(f"{self._figure_open}{number}-->{text}{self._figure_close}")  # noqa: S704
@@ -316,7 +344,13 @@ class Renderer:
             return error
         if figure_id in self.data.derived:
             line, column = self.locate(figure_id)
-            self.problems.add(self.page.display_path, line, column, f"{figure_id!r} is a derived figure", f"write {{{{ derived('{figure_id}') }}}} so readers see it is computed")
+            self.problems.add(
+                self.page.display_path,
+                line,
+                column,
+                f"{figure_id!r} is a derived figure",
+                f"write {{{{ derived('{figure_id}') }}}} so readers see it is computed",
+            )
             return self._render("error.html", kind="figure", entry_id=figure_id)
         if figure_id not in self.data.figures:
             return self._unknown("figure", figure_id, {**self.data.figures, **self.data.derived}, "figure")
@@ -347,7 +381,12 @@ class Renderer:
         if source_id not in self.data.sources:
             return self._unknown("source", source_id, self.data.sources, "cite")
         self._use("sources", source_id)
-        return self._inline("cite.html", source_id=source_id, source=self.data.sources[source_id], href=self.href("sources", f"source-{source_id}"))
+        return self._inline(
+            "cite.html",
+            source_id=source_id,
+            source=self.data.sources[source_id],
+            href=self.href("sources", f"source-{source_id}"),
+        )
 
     def event_date(self, event_id: str) -> Markup:
         """The date of an event, as a ``<time>`` element."""
@@ -355,7 +394,12 @@ class Renderer:
             return self._unknown("event", event_id, self.data.events, "event_date")
         self._use("events", event_id)
         event = self.data.events[event_id]
-        return self._inline("date.html", day=event.date, text=format_day(event.date, event.precision, self.locale), precision=event.precision)
+        return self._inline(
+            "date.html",
+            day=event.date,
+            text=format_day(event.date, event.precision, self.locale),
+            precision=event.precision,
+        )
 
     def person(self, person_id: str) -> Markup:
         """A person's name, linking to their entry on the People page."""
@@ -389,8 +433,13 @@ class Renderer:
             except ChartError as error:
                 self._failed_charts.add(chart_id)
                 line, column = self.data.where("charts", chart_id)
-                self.problems.add(self.data.path, line, column, f"chart {chart_id!r} could not be drawn: {error}",
-                                  "its title, labels and axis_label are drawn as plain text; check them and the series' values")
+                self.problems.add(
+                    self.data.path,
+                    line,
+                    column,
+                    f"chart {chart_id!r} could not be drawn: {error}",
+                    "its title, labels and axis_label are drawn as plain text; check them and the series' values",
+                )
         return self._charts.get(chart_id)
 
     def rendered_charts(self) -> dict[str, RenderedChart]:
@@ -414,7 +463,7 @@ class Renderer:
             chart_id=chart_id,
             rendered=rendered,
             # drawn by matplotlib and rewritten with lxml; its text comes from the data file, escaped by lxml
-            svgs={layout: Markup(svg) for layout, svg in rendered.inline_svgs.items()},
+            svgs={layout: Markup(svg) for layout, svg in rendered.inline_svgs.items()},  # noqa: S704 - markup from our autoescaped templates
             hrefs=hrefs,
             derived_mark=DERIVED_MARK,
             data=self.data,
@@ -431,12 +480,18 @@ class Renderer:
             "cite_bib": self.site_href(CITE_BIB),
             "cite_json": self.site_href(CITE_JSON),
             "charts": {
-                chart_id: {file_format: self.site_href(chart_path(chart_id, file_format)) for file_format in CHART_FORMATS}
+                chart_id: {
+                    file_format: self.site_href(chart_path(chart_id, file_format)) for file_format in CHART_FORMATS
+                }
                 for chart_id in self.data.charts
             },
         }
-        return self._render("downloads.html", links=links, charts=self.data.charts if charts else {},
-                            more=self.href("figures", "downloads") if not charts else "")
+        return self._render(
+            "downloads.html",
+            links=links,
+            charts=self.data.charts if charts else {},
+            more=self.href("figures", "downloads") if not charts else "",
+        )
 
     # -- the page head -----------------------------------------------------
     def page_head(self, summary: str, canonical_url: str) -> Markup:
@@ -496,27 +551,51 @@ class Renderer:
         versions = sorted(by_version, key=version_key, reverse=True)
         page_titles = {card.src_path: card.title for card in self.nav_pages}
         page_links = {src: relative_href(self.page.url, page_url(src, self.use_directory_urls)) for src in page_titles}
-        earlier = [edition for edition in reversed(self.editions) if edition.pdf is not None and (not self.data.meta or edition.version != self.data.meta.version)]
+        earlier = [
+            edition
+            for edition in reversed(self.editions)
+            if edition.pdf is not None and (not self.data.meta or edition.version != self.data.meta.version)
+        ]
         return self._render(
-            "changes.html", versions=versions, by_version=by_version, page_titles=page_titles, page_links=page_links,
-            format_day=format_day, locale=self.locale, earlier=earlier,
+            "changes.html",
+            versions=versions,
+            by_version=by_version,
+            page_titles=page_titles,
+            page_links=page_links,
+            format_day=format_day,
+            locale=self.locale,
+            earlier=earlier,
             pdf_href=lambda version: self.site_href(f"{SITE_EDITIONS_DIR}/briefing-{version}.pdf"),
-            editions={edition.version: edition for edition in self.editions}, meta=self.data.meta,
+            editions={edition.version: edition for edition in self.editions},
+            meta=self.data.meta,
         )
 
     def change_note(self, src_path: str) -> Markup | None:
         """The dated note a page shows for the logged changes that touch it, newest first; None if none."""
-        changes = sorted((change for change in self.data.changes.values() if src_path in change.pages), key=lambda change: change.date, reverse=True)
+        changes = sorted(
+            (change for change in self.data.changes.values() if src_path in change.pages),
+            key=lambda change: change.date,
+            reverse=True,
+        )
         if not changes:
             return None
         # Home is the first view: its note is the one line, the list is on the Changes page.
-        return self._render("change_note.html", changes=changes, format_day=format_day, locale=self.locale, compact=src_path == "index.md",
-                            href=relative_href(self.page.url, page_url(PAGE_PATHS["changes"], self.use_directory_urls)))
+        return self._render(
+            "change_note.html",
+            changes=changes,
+            format_day=format_day,
+            locale=self.locale,
+            compact=src_path == "index.md",
+            href=relative_href(self.page.url, page_url(PAGE_PATHS["changes"], self.use_directory_urls)),
+        )
 
     def page_cards(self) -> Markup:
         """Cards linking to every page of the navigation but this one, with each page's summary."""
         cards = [card for card in self.nav_pages if card.src_path != self.page.src_path]
-        links = {card.src_path: relative_href(self.page.url, page_url(card.src_path, self.use_directory_urls)) for card in cards}
+        links = {
+            card.src_path: relative_href(self.page.url, page_url(card.src_path, self.use_directory_urls))
+            for card in cards
+        }
         sections: dict[str, list[PageCard]] = {}
         for card in cards:
             sections.setdefault(card.section, []).append(card)
@@ -553,10 +632,15 @@ class Renderer:
     def _stashing(self, function: Callable[..., Markup]) -> Callable[..., str]:
         signature = inspect.signature(function)
         name = function.__name__
-        usage = name + "(" + ", ".join(
-            parameter.name + ("" if parameter.default is inspect.Parameter.empty else f"={parameter.default!r}")
-            for parameter in signature.parameters.values()
-        ) + ")"
+        usage = (
+            name
+            + "("
+            + ", ".join(
+                parameter.name + ("" if parameter.default is inspect.Parameter.empty else f"={parameter.default!r}")
+                for parameter in signature.parameters.values()
+            )
+            + ")"
+        )
 
         def macro(*args: Any, **kwargs: Any) -> str:
             problem = _argument_problem(signature, args, kwargs)

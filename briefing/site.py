@@ -22,20 +22,6 @@ import yaml
 from jinja2 import Environment, TemplateNotFound, UndefinedError
 from jinja2.exceptions import SecurityError
 
-from briefing.downloads import PDF_PATH
-from briefing.editions import check_against_editions, entry_changes, last_change_dates, published_editions
-from briefing.formatting import format_day
-from briefing.jsonld import page_json_ld
-from briefing.navigation import page_url
-from briefing.pagecheck import (
-    anchors_in,
-    body_offset,
-    hand_typed_numbers,
-    links_in,
-    locate_text,
-    protect_code,
-    template_syntax_error,
-)
 from briefing.buildcache import DEFAULT_KEEP, BuildCache
 from briefing.cached import (
     CHECKS_KIND,
@@ -50,6 +36,20 @@ from briefing.cached import (
 )
 from briefing.charts import CACHE_KIND as CHART_KIND
 from briefing.charts import RenderedChart
+from briefing.downloads import PDF_PATH
+from briefing.editions import check_against_editions, entry_changes, last_change_dates, published_editions
+from briefing.formatting import format_day
+from briefing.jsonld import page_json_ld
+from briefing.navigation import page_url
+from briefing.pagecheck import (
+    anchors_in,
+    body_offset,
+    hand_typed_numbers,
+    links_in,
+    locate_text,
+    protect_code,
+    template_syntax_error,
+)
 from briefing.pageenv import PageEnvironment, install, template_problems
 from briefing.plaintext import text_fault
 from briefing.problems import Problems, did_you_mean
@@ -71,7 +71,7 @@ REQUIRED_FRONT_MATTER_HELP = {
 EDITION_KIND_WORDS = {"first": "first edition", "correction": "corrected edition", "update": "updated edition"}
 FRONT_MATTER_SEEN = {
     "title": "in the navigation, the tab and search results",
-    "description": "in search engines and link previews, as <meta name=\"description\">",
+    "description": 'in search engines and link previews, as <meta name="description">',
     "summary": "on Home's page cards",
 }
 
@@ -85,6 +85,7 @@ def front_matter_line(source_text: str, name: str) -> int | None:
         if re.match(rf"{re.escape(name)}\s*:", line):
             return number
     return None
+
 
 # Front-matter keys a page may set: its texts, and Material's search and hide switches.
 # Others (``template``, ``render_macros``, ...) would let page text change how the build treats it.
@@ -143,7 +144,11 @@ def page_cards(project: Project) -> list[PageCard]:
     cards = []
     for entry in project.nav:
         meta = front_matter(project.docs_dir / entry.src)
-        cards.append(PageCard(entry.src, entry.section or "", str(meta.get("title") or entry.title), str(meta.get("summary") or "")))
+        cards.append(
+            PageCard(
+                entry.src, entry.section or "", str(meta.get("title") or entry.title), str(meta.get("summary") or "")
+            )
+        )
     return cards
 
 
@@ -154,14 +159,18 @@ class BuildContext:
         self.project = project
         self.allowed_numbers = frozenset(project.settings.allowed_numbers)
         self.cache: BuildCache | None = BuildCache.for_project(project.root)
-        self.data, self.data_identity = load_data(project.data_file, project.data_display_path, self.cache, self.allowed_numbers)
+        self.data, self.data_identity = load_data(
+            project.data_file, project.data_display_path, self.cache, self.allowed_numbers
+        )
         self._formatting = load_formatting_memo(self.cache)
         self._checks = CheckMemo(self.cache)
         self.problems: Problems = self.data.problems
         self.problems.extend(project.problems)
         self.editions = published_editions(project.root)
         check_against_editions(self.data, self.editions)
-        self.renderer = Renderer(self.data, self.problems, project.docs_prefix, project.use_directory_urls, cache=self.cache)
+        self.renderer = Renderer(
+            self.data, self.problems, project.docs_prefix, project.use_directory_urls, cache=self.cache
+        )
         self.renderer.nav_pages = page_cards(project)
         self.renderer.editions = self.editions
         self.renderer.entry_changes = entry_changes(self.data, self.editions)
@@ -170,7 +179,9 @@ class BuildContext:
         for folder in (project.docs_dir, project.data_file.parent):
             for link in symbolic_links(folder):
                 self.problems.add(
-                    shown_path(link, project.root), None, None,
+                    shown_path(link, project.root),
+                    None,
+                    None,
                     "symbolic link: the build does not follow links in docs/ and data/",
                     "replace it with a copy of the file it points to",
                 )
@@ -182,7 +193,9 @@ class BuildContext:
         """A page's path as editors see it, e.g. ``docs/trade.md``."""
         return posixpath.join(self.project.docs_prefix, src_path)
 
-    def start_page(self, src_path: str, source_text: str, markdown: str, url: str, environment: Environment | None = None) -> str:
+    def start_page(
+        self, src_path: str, source_text: str, markdown: str, url: str, environment: Environment | None = None
+    ) -> str:
         """Prepare to render a page; return Markdown that is safe to hand to the macros.
 
         ``environment`` is the macros plugin's own Jinja environment. Code blocks and
@@ -205,14 +218,19 @@ class BuildContext:
                 return markdown
             known = environment.globals
             refused = [
-                (int(line), str(message), str(hint))
+                (int(str(line)), str(message), str(hint))
                 for line, message, hint in self._checks.result(
                     lambda: [list(problem) for problem in template_problems(environment, markdown, known)],
-                    "template_problems", environment_signature(environment), markdown, repr(sorted(known)),
+                    "template_problems",
+                    environment_signature(environment),
+                    markdown,
+                    repr(sorted(known)),
                 )
             ]
             for line, message, hint in refused:
-                self.problems.add(self.display_path(src_path), line + self.renderer.page.line_offset, None, message, hint)
+                self.problems.add(
+                    self.display_path(src_path), line + self.renderer.page.line_offset, None, message, hint
+                )
             if refused:
                 self.renderer.mark_mentioned(source_text)
             return markdown if not refused else "(This page uses what pages may not; see the build log.)"
@@ -247,7 +265,7 @@ class BuildContext:
                     shown,
                     line,
                     None,
-                    f"hand-typed number {number.token!r} in the front matter's {name}: \"{number.context}\"",
+                    f'hand-typed number {number.token!r} in the front matter\'s {name}: "{number.context}"',
                     f"readers see the {name} ({FRONT_MATTER_SEEN[name]}) and no source backs the number: write it without the number",
                 )
             # The theme writes these into the page head and navigation without escaping them.
@@ -255,14 +273,18 @@ class BuildContext:
             message = fault.message if fault else ('contains a straight double quote (")' if '"' in value else "")
             if message:
                 self.problems.add(
-                    self.display_path(src_path), line or self._front_matter_line(src_path, name), None,
+                    self.display_path(src_path),
+                    line or self._front_matter_line(src_path, name),
+                    None,
                     f"front matter '{name}' {message}",
                     "front matter is plain text on one line; use typographic quotes “ ” and no markup",
                 )
         for name in meta:
             if name not in ALLOWED_FRONT_MATTER:
                 self.problems.add(
-                    self.display_path(src_path), self._front_matter_line(src_path, str(name)), None,
+                    self.display_path(src_path),
+                    self._front_matter_line(src_path, str(name)),
+                    None,
                     f"front matter key '{name}' is not allowed",
                     "allowed: " + ", ".join(ALLOWED_FRONT_MATTER),
                 )
@@ -296,18 +318,26 @@ class BuildContext:
 
     def page_dates(self) -> dict[str, dt.date]:
         """Each page's date of last change (its latest logged change, else the first edition's date)."""
-        first = self.editions[0].date if self.editions else (self.data.meta.updated if self.data.meta else dt.date(1970, 1, 1))
+        first = (
+            self.editions[0].date
+            if self.editions
+            else (self.data.meta.updated if self.data.meta else dt.date(1970, 1, 1))
+        )
         changed = last_change_dates(self.data, self.editions)
         newest = max((change.date for change in self.data.changes.values()), default=first)
         # The Changes page is as new as its newest entry.
-        return {entry.src: newest if entry.src == PAGE_PATHS["changes"] else changed.get(entry.src, first) for entry in self.project.nav}
+        return {
+            entry.src: newest if entry.src == PAGE_PATHS["changes"] else changed.get(entry.src, first)
+            for entry in self.project.nav
+        }
 
     def json_ld(self, src_path: str, url: str, title: str, description: str) -> str | None:
         """The page's schema.org JSON-LD (a Report, with the downloads as a Dataset), as a JSON string."""
         if self.data.meta is None:
             return None
-        return page_json_ld(self.data, self.editions, self.project.site_url, src_path, url, title, description, self.page_dates())
-
+        return page_json_ld(
+            self.data, self.editions, self.project.site_url, src_path, url, title, description, self.page_dates()
+        )
 
     def abbreviation_glossary(self) -> dict[str, str]:
         """The glossary for Markdown's ``abbr`` extension: plain text, never parsed as Markdown."""
@@ -327,19 +357,28 @@ class BuildContext:
         # One mistake, one message: the entries this page names are not also "unused".
         self.renderer.mark_mentioned(self.renderer.page.source_text)
 
-    def finish_page_html(self, src_path: str, html: str, meta: Mapping[str, Any] | None = None, canonical_url: str = "") -> str:
+    def finish_page_html(
+        self, src_path: str, html: str, meta: Mapping[str, Any] | None = None, canonical_url: str = ""
+    ) -> str:
         """Put the macros' markup into a page's HTML, check the result, then add the page head; return it."""
         source_text = self._page_sources.get(src_path, "")
         for unsafe in unsafe_markup(html):
             self.problems.add(
-                self.display_path(src_path), locate_needle(source_text, unsafe.needles), None, unsafe.message,
+                self.display_path(src_path),
+                locate_needle(source_text, unsafe.needles),
+                None,
+                unsafe.message,
                 "pages may not run scripts or link elsewhere than https: (see README, Contributions and trust)",
             )
         html = self.renderer.expand(html)
         note = self.renderer.change_note(src_path)
         if note is not None:
             # After the page's title: readers see first that the page changed, and when.
-            html = re.sub(r"(</h1>)", lambda match: match.group(1) + str(note), html, count=1) if "</h1>" in html else str(note) + html
+            html = (
+                re.sub(r"(</h1>)", lambda match: match.group(1) + str(note), html, count=1)
+                if "</h1>" in html
+                else str(note) + html
+            )
         figures = self._page_figures[src_path] = self.renderer.page.figures
         self.check_page_html(src_path, self.renderer.deferred_view(html) if figures else html)
         self._page_anchors[src_path].update(f"fig-tip-{number}" for number in figures)
@@ -371,7 +410,7 @@ class BuildContext:
                 self.display_path(src_path),
                 locate_text(source_text, number.token, number.context),
                 None,
-                f"hand-typed number {number.token!r} in \"{number.context}\"",
+                f'hand-typed number {number.token!r} in "{number.context}"',
                 "take it from the data file with a macro such as {{ figure('...') }}, "
                 "or list it in extra.briefing.allowed_numbers (mkdocs.yml) with the reason if it is not a figure",
             )
@@ -381,25 +420,37 @@ class BuildContext:
         for change_id, change in self.data.changes.items():
             for index, page in enumerate(change.pages):
                 if page not in site_files:
-                    self.data.add_problem(("changes", change_id, "pages", index), f"change {change_id!r} names page {page!r}, which is not in the docs",
-                                          did_you_mean(page, [name for name in site_files if name.endswith(".md")]) or "name a page such as visit.md")
+                    self.data.add_problem(
+                        ("changes", change_id, "pages", index),
+                        f"change {change_id!r} names page {page!r}, which is not in the docs",
+                        did_you_mean(page, [name for name in site_files if name.endswith(".md")])
+                        or "name a page such as visit.md",
+                    )
 
     def check_links(self, site_files: set[str]) -> None:
         """Record every relative link whose target file or anchor does not exist, at its line."""
         for src_path, source_text in self._page_sources.items():
             for link in links_in(source_text):
                 path_part, _, anchor = link.target.partition("#")
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(src_path), path_part)) if path_part else src_path
+                target = (
+                    posixpath.normpath(posixpath.join(posixpath.dirname(src_path), path_part))
+                    if path_part
+                    else src_path
+                )
                 if path_part and target not in site_files:
                     self.problems.add(
-                        self.display_path(src_path), link.line, link.column,
+                        self.display_path(src_path),
+                        link.line,
+                        link.column,
                         f"link to '{link.target}': no such file in the docs",
                         did_you_mean(target, site_files) or "check the path, relative to this page",
                     )
                     continue
                 if anchor and target in self._page_anchors and anchor not in self._page_anchors[target]:
                     self.problems.add(
-                        self.display_path(src_path), link.line, link.column,
+                        self.display_path(src_path),
+                        link.line,
+                        link.column,
                         f"link to '{link.target}': no anchor '#{anchor}' on {target}",
                         did_you_mean(anchor, self._page_anchors[target]) or "check the heading's id",
                     )
@@ -428,9 +479,15 @@ class BuildContext:
             return
         save_formatting_memo(self.cache, self._formatting)
         self._checks.save()
-        log.info("briefing: build cache %s: %s", self.cache.root,
-                 ", ".join(f"{kind} {self.cache.hits.get(kind, 0)} hit(s) {self.cache.misses.get(kind, 0)} miss(es)"
-                           for kind in sorted(set(self.cache.hits) | set(self.cache.misses))) or "unused")
+        log.info(
+            "briefing: build cache %s: %s",
+            self.cache.root,
+            ", ".join(
+                f"{kind} {self.cache.hits.get(kind, 0)} hit(s) {self.cache.misses.get(kind, 0)} miss(es)"
+                for kind in sorted(set(self.cache.hits) | set(self.cache.misses))
+            )
+            or "unused",
+        )
         keep = {
             PAGE_KIND: max(DEFAULT_KEEP, 4 * len(self._page_sources)),
             TEMPLATE_KIND: max(DEFAULT_KEEP, 256),
@@ -448,15 +505,24 @@ class BuildContext:
 def describe_render_error(error: BaseException, macros: Mapping[str, Any]) -> tuple[str, str]:
     """What to tell an editor about an error raised while a page rendered: message and hint."""
     if isinstance(error, SecurityError):
-        return (f"not allowed in a page: {error}", "pages call the briefing's macros ({{ figure('id') }} ...); Python internals are out of reach")
+        return (
+            f"not allowed in a page: {error}",
+            "pages call the briefing's macros ({{ figure('id') }} ...); Python internals are out of reach",
+        )
     if isinstance(error, UndefinedError):
         match = re.search(r"'([^']+)' is undefined", str(error.message))
         if match:
             name = match.group(1)
-            return (f"unknown macro or name '{name}'", did_you_mean(name, macros) or "the macros are: " + ", ".join(sorted(macros)))
+            return (
+                f"unknown macro or name '{name}'",
+                did_you_mean(name, macros) or "the macros are: " + ", ".join(sorted(macros)),
+            )
         return (f"template error: {error.message}", "pages call the briefing's macros with ids in quotes")
     if isinstance(error, TemplateNotFound):
-        return ("pages cannot include, import or extend files", "remove the {% include %}, {% import %} or {% extends %}")
+        return (
+            "pages cannot include, import or extend files",
+            "remove the {% include %}, {% import %} or {% extends %}",
+        )
     return (f"template error: {type(error).__name__}: {error}", "check the {{ ... }} on this line")
 
 

@@ -248,7 +248,9 @@ def _previous(lines: list[str], index: int) -> int | None:
     return index if index >= 0 else None
 
 
-def explain_syntax_error(text: str, line: int | None, column: int | None, problem: str) -> tuple[int | None, int | None, str, str]:
+def explain_syntax_error(
+    text: str, line: int | None, column: int | None, problem: str
+) -> tuple[int | None, int | None, str, str]:
     """The likely mistake behind a YAML syntax error, in plain words, at the line to fix.
 
     PyYAML reports where parsing failed, which is often the line after the
@@ -269,42 +271,72 @@ def explain_syntax_error(text: str, line: int | None, column: int | None, proble
         value = _KEY_LINE.match(lines[back]) if back < len(lines) and following else None
         rest = (value.group("value") or "") if value else ""
         for mark in ('"', "'"):
-            unclosed = rest.startswith(mark) and (rest.count(mark) - rest.count("\\" + mark) - 2 * rest.count(mark * 2)) % 2 == 1
+            unclosed = (
+                rest.startswith(mark)
+                and (rest.count(mark) - rest.count("\\" + mark) - 2 * rest.count(mark * 2)) % 2 == 1
+            )
             if unclosed:
-                return (back + 1, None, f"a quote ({mark}) opened on this line is not closed",
-                        f"close the text with {mark} at the end of this line")
+                return (
+                    back + 1,
+                    None,
+                    f"a quote ({mark}) opened on this line is not closed",
+                    f"close the text with {mark} at the end of this line",
+                )
     if "'\\t'" in problem or "\t" in current[: _indent(current) + 1]:
         return (line, 1, "a tab is used to indent this line", "indent with spaces only (two per level), not tabs")
     if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
         opener = next((back for back in range(index, -1, -1) if "[" in lines[back] or "{" in lines[back]), index)
-        return (opener + 1, None, "a list in [ ] (or a mapping in { }) is not closed on this line",
-                "close it on the same line, e.g. series: [a.b, c.d]")
+        return (
+            opener + 1,
+            None,
+            "a list in [ ] (or a mapping in { }) is not closed on this line",
+            "close it on the same line, e.g. series: [a.b, c.d]",
+        )
     if "could not find expected ':'" in problem:
         previous = index if ":" not in current else _previous(lines, index)
         target = previous if previous is not None else index
-        return (target + 1, None, f"{lines[target].strip()!r} has no ':' after it",
-                "write a colon after the key (key: value), or quote the text if it is a value")
+        return (
+            target + 1,
+            None,
+            f"{lines[target].strip()!r} has no ':' after it",
+            "write a colon after the key (key: value), or quote the text if it is a value",
+        )
     if "mapping values are not allowed here" in problem:
         key_line = _KEY_LINE.match(current)
         if key_line and column is not None and column - 1 > key_line.end("key"):
             key, typed = key_line.group("key"), (key_line.group("value") or "").replace('"', '\\"')
-            return (line, column, f"the text of '{key}' contains ': ', which YAML reads as the start of another key",
-                    f'put the text in quotes: {key}: "{typed}"')
+            return (
+                line,
+                column,
+                f"the text of '{key}' contains ': ', which YAML reads as the start of another key",
+                f'put the text in quotes: {key}: "{typed}"',
+            )
     if "mapping values are not allowed here" in problem or "expected <block end>" in problem:
         previous = _previous(lines, index)
         if previous is not None:
             before = _previous(lines, previous)
             here, above = _indent(current), _indent(lines[previous])
             if here > above and before is not None and _indent(lines[before]) == here and above < here:
-                return (previous + 1, None,
-                        f"this line is indented {above} spaces, less than the lines around it ({here}): the key moved left",
-                        f"indent it by {here} spaces, like the lines around it")
+                return (
+                    previous + 1,
+                    None,
+                    f"this line is indented {above} spaces, less than the lines around it ({here}): the key moved left",
+                    f"indent it by {here} spaces, like the lines around it",
+                )
             if here > above:
-                return (line, None, f"this line is indented {here} spaces, more than the line above ({above}), which has a value and cannot hold it",
-                        f"indent it by {above} spaces, like the line above")
+                return (
+                    line,
+                    None,
+                    f"this line is indented {here} spaces, more than the line above ({above}), which has a value and cannot hold it",
+                    f"indent it by {above} spaces, like the line above",
+                )
             if here < above:
-                return (line, None, f"this line is indented {here} spaces, less than the line above ({above}) but not as little as its parent: the key moved left",
-                        f"indent it by {above} spaces, like the line above")
+                return (
+                    line,
+                    None,
+                    f"this line is indented {here} spaces, less than the line above ({above}) but not as little as its parent: the key moved left",
+                    f"indent it by {above} spaces, like the line above",
+                )
     return generic
 
 
@@ -370,7 +402,9 @@ def load_yaml(path: Path, display_path: str, problems: Problems) -> LocatedData 
         mark = error.problem_mark or error.context_mark
         found_line = mark.line + 1 if mark else None
         found_column = mark.column + 1 if mark else None
-        where_line, where_column, message, hint = explain_syntax_error(text, found_line, found_column, str(error.problem or error))
+        where_line, where_column, message, hint = explain_syntax_error(
+            text, found_line, found_column, str(error.problem or error)
+        )
         problems.add(display_path, where_line, where_column, f"YAML syntax error: {message}", hint)
         return None
     except yaml.YAMLError as error:

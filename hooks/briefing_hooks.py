@@ -40,8 +40,8 @@ serve_log = logging.getLogger("briefing")
 _serving = False
 
 
-def on_startup(command: str, dirty: bool) -> None:  # noqa: ARG001 - MkDocs' signature
-    global _serving  # noqa: PLW0603 - a hook module's state is module-level by design
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
     _serving = command == "serve"
     if _serving and not serve_log.handlers:
         handler = logging.StreamHandler()
@@ -85,14 +85,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     context = context_for(config)
     context.check_front_matter(page.file.src_path, page.meta, page.file.content_string)
     macros = config.plugins.get("macros")
-    return context.start_page(page.file.src_path, page.file.content_string, markdown, page.url, getattr(macros, "env", None))
+    return context.start_page(
+        page.file.src_path, page.file.content_string, markdown, page.url, getattr(macros, "env", None)
+    )
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return context_for(config).finish_page_html(page.file.src_path, html, page.meta, page.canonical_url or "")
 
 
-def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2 Environment
+def on_env(env, config: MkDocsConfig, files: Files):
     context = context_for(config)
     context.check_usage()
     context.check_links({file.src_uri for file in files})
@@ -101,7 +103,9 @@ def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - j
         if _serving:
             for problem in context.problems:
                 serve_log.error(str(problem))
-            serve_log.error("%d problem(s) found, listed above; every page shows them until they are fixed.", len(context.problems))
+            serve_log.error(
+                "%d problem(s) found, listed above; every page shows them until they are fixed.", len(context.problems)
+            )
             context.failed = True
             return env
         for problem in context.problems:
@@ -123,7 +127,9 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     # Last line of defence, on the whole page as readers get it: no handler, no javascript: or data: link.
     harmful = context.harmful_output(output)
     if harmful:
-        raise PluginError(f"{page.file.src_uri}: the built page would carry {', '.join(harmful[:5])}; nothing more is written.")
+        raise PluginError(
+            f"{page.file.src_uri}: the built page would carry {', '.join(harmful[:5])}; nothing more is written."
+        )
     return output
 
 
@@ -137,7 +143,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
     return problem_page(context.problems) if context.failed else output_content
 
 
-def on_page_context(context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' own types
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):
     briefing = context_for(config)
     footer = briefing.page_footer(page.url)
     if footer is not None:

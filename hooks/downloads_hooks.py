@@ -37,7 +37,10 @@ def _redate_sitemap(site_dir: Path, config: MkDocsConfig, context: BuildContext)
     text = sitemap_with_page_dates(sitemap.read_text(encoding="utf-8"), dates)
     sitemap.write_text(text, encoding="utf-8")
     # The compressed copy MkDocs writes beside it, with a fixed timestamp so builds stay byte-identical.
-    with (site_dir / "sitemap.xml.gz").open("wb") as target, gzip.GzipFile(fileobj=target, mode="wb", mtime=0, filename="") as compressed:
+    with (
+        (site_dir / "sitemap.xml.gz").open("wb") as target,
+        gzip.GzipFile(fileobj=target, mode="wb", mtime=0, filename="") as compressed,
+    ):
         compressed.write(text.encode("utf-8"))
 
 

@@ -69,9 +69,12 @@ TIP = Environment(autoescape=True, undefined=StrictUndefined).from_string(
     '<span class="fig__line fig__head"><span class="fig__label">{{ label }}</span> <span class="fig__period">(2022).</span></span>'
     ' <span class="fig__line fig__source">Source: The Source, March 2023:</span> <q class="fig__line fig__quote">{{ quote }}</q>'
     ' <span class="fig__line fig__links"><a href="#chapter-{{ n }}">Key figures entry</a></span>'
-    "</small></span>")
-SENTENCE = ("The article describes relations between the two countries as reaching a new level, "
-            "with cooperation in trade, energy and technology.")
+    "</small></span>"
+)
+SENTENCE = (
+    "The article describes relations between the two countries as reaching a new level, "
+    "with cooperation in trade, energy and technology."
+)
 QUOTE = "Last year trade turnover between the two countries reached a record, very close to the goal set for 2024."
 
 
@@ -81,6 +84,7 @@ def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[NavEntry]]:
     shutil.copytree(ROOT / "docs" / "assets" / "fonts", site / "assets" / "fonts")
     pages = []
     for n in range(1, chapters + 1):
+
         def fig(k: int, value: str, label: str, n: int = n) -> Markup:
             return Markup(TIP.render(n=n, k=k, value=value, label=label, quote=QUOTE))  # noqa: S704 - our autoescaped template
 
@@ -88,13 +92,15 @@ def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[NavEntry]]:
         following = f"chapter-{n + 1:03d}" if n < chapters else "chapter-001"
         (site / name).mkdir(parents=True)
         (site / name / "index.html").write_text(
-            CHAPTER.render(n=n, topic="Trade and energy", sentence=SENTENCE, fig=fig, next=following),
-            encoding="utf-8")
+            CHAPTER.render(n=n, topic="Trade and energy", sentence=SENTENCE, fig=fig, next=following), encoding="utf-8"
+        )
         pages.append(NavEntry(f"Part {(n - 1) // 10 + 1}", f"Chapter {n}", f"{name}.md"))
     (site / "sources").mkdir()
     (site / "sources" / "index.html").write_text(
         '<html lang="en"><body><article class="md-content__inner"><h1 id="sources">Sources</h1>'
-        '<p id="source-one">The Source, March 2023.</p></article></body></html>', encoding="utf-8")
+        '<p id="source-one">The Source, March 2023.</p></article></body></html>',
+        encoding="utf-8",
+    )
     pages.append(NavEntry("Reference", "Sources", "sources.md"))
     return site, pages
 
@@ -102,10 +108,12 @@ def synthetic_site(root: Path, chapters: int) -> tuple[Path, list[NavEntry]]:
 def report(name: str, seconds: list[tuple[float, float]], result: briefing_pdf.PdfReport) -> None:
     """One line: pages, size, best wall time and the CPU time of that run (steadier on a busy machine)."""
     wall, cpu = min(seconds)
-    print(f"{name:<28} {result.pages:>5} pages  {result.size / 1024:>8.1f} KiB  "
-          f"{wall:>7.2f} s (best of {len(seconds)}, CPU {cpu:.2f} s)  {wall / result.pages * 1000:>6.1f} ms/page  "
-          f"CPU {cpu / result.pages * 1000:>6.1f} ms/page  "
-          f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (process so far)")
+    print(
+        f"{name:<28} {result.pages:>5} pages  {result.size / 1024:>8.1f} KiB  "
+        f"{wall:>7.2f} s (best of {len(seconds)}, CPU {cpu:.2f} s)  {wall / result.pages * 1000:>6.1f} ms/page  "
+        f"CPU {cpu / result.pages * 1000:>6.1f} ms/page  "
+        f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (process so far)"
+    )
 
 
 def main() -> int:
@@ -113,7 +121,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chapters", type=int, default=100, help="chapters of the synthetic briefing")
     parser.add_argument("--repeat", type=int, default=1, help="renderings of each, best time reported")
-    parser.add_argument("--untagged", action="store_true", help="synthetic PDF without structure tags, to see their cost")
+    parser.add_argument(
+        "--untagged", action="store_true", help="synthetic PDF without structure tags, to see their cost"
+    )
     parser.add_argument("--keep", type=Path, help="copy the two PDFs into this folder, to look at them")
     args = parser.parse_args()
     if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -126,7 +136,11 @@ def main() -> int:
         root = Path(temp)
         built = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "real")],
-            cwd=ROOT, capture_output=True, text=True, check=False)
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if built.returncode != 0:
             print(built.stdout + built.stderr, file=sys.stderr)
             return built.returncode
@@ -141,10 +155,23 @@ def main() -> int:
         seconds = []
         for _ in range(args.repeat):
             start, start_cpu = time.perf_counter(), time.process_time()
-            markup = briefing_pdf.assemble(site, pages, briefing_pdf.Cover(
-                title="Synthetic briefing", subtitle=f"{args.chapters} chapters", as_of="22 March 2023",
-                version="1.0.0", updated="27 November 2026", publisher="Bench", author="Bench",
-                licence="CC BY 4.0", description="Benchmark", site_url="https://example.org/"), created)
+            markup = briefing_pdf.assemble(
+                site,
+                pages,
+                briefing_pdf.Cover(
+                    title="Synthetic briefing",
+                    subtitle=f"{args.chapters} chapters",
+                    as_of="22 March 2023",
+                    version="1.0.0",
+                    updated="27 November 2026",
+                    publisher="Bench",
+                    author="Bench",
+                    licence="CC BY 4.0",
+                    description="Benchmark",
+                    site_url="https://example.org/",
+                ),
+                created,
+            )
             result = briefing_pdf.render(markup, site, root / "synthetic.pdf", tagged=not args.untagged)
             seconds.append((time.perf_counter() - start, time.process_time() - start_cpu))
         report(f"synthetic, {args.chapters} chapters" + (", untagged" if args.untagged else ""), seconds, result)

@@ -72,7 +72,9 @@ def main() -> int:
             merged_woff2(parts, FONTS_DIR / f"noto-sans-{style}.woff2", workdir)
         for style in MONO_STYLES:
             parts = [mono / "files" / f"noto-sans-mono-{subset}-{style}.woff2" for subset in SUBSETS]
-            merged_woff2([part for part in parts if part.exists()], FONTS_DIR / f"noto-sans-mono-{style}.woff2", workdir)
+            merged_woff2(
+                [part for part in parts if part.exists()], FONTS_DIR / f"noto-sans-mono-{style}.woff2", workdir
+            )
         licence = (sans / "LICENSE").read_text(encoding="utf-8")
         (FONTS_DIR / "LICENSE-OFL.txt").write_text(LICENCE_HEADER + licence, encoding="utf-8")
     for path in sorted(FONTS_DIR.glob("*.woff2")):

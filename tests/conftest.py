@@ -17,7 +17,17 @@ from briefing.navigation import nav_entries, page_url, read_mkdocs_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILE = ROOT / "data" / "briefing.yml"
-PROJECT_PARTS = ("mkdocs.yml", "macros.py", "docs", "data", "editions", "hooks", "briefing", "overrides", "pyproject.toml")
+PROJECT_PARTS = (
+    "mkdocs.yml",
+    "macros.py",
+    "docs",
+    "data",
+    "editions",
+    "hooks",
+    "briefing",
+    "overrides",
+    "pyproject.toml",
+)
 
 
 def nav_pages() -> list[str]:

@@ -76,7 +76,11 @@ def plant_missing_source_text(project: Path) -> tuple[str, int | None]:
 
 def plant_non_utf8_data(project: Path) -> tuple[str, int | None]:
     path = project / "data" / "briefing.yml"
-    path.write_bytes(path.read_bytes().replace("Russia–China trade turnover, 2022".encode(), b"Russia\x96China trade turnover, 2022", 1))
+    path.write_bytes(
+        path.read_bytes().replace(
+            "Russia–China trade turnover, 2022".encode(), b"Russia\x96China trade turnover, 2022", 1
+        )
+    )
     return "data/briefing.yml", None
 
 
@@ -90,7 +94,12 @@ def plant_symlink(relative: str, target: str) -> Callable[[Path], tuple[str, int
 
 def plant_symlinked_source_text(project: Path) -> tuple[str, int | None]:
     (project / "data" / "sources" / "link.txt").symlink_to("/etc/hostname")
-    text = edit(project, "data/briefing.yml", "text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt", "text: sources/link.txt")
+    text = edit(
+        project,
+        "data/briefing.yml",
+        "text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt",
+        "text: sources/link.txt",
+    )
     return "data/briefing.yml", line_of(text, "text: sources/link.txt")
 
 
@@ -119,14 +128,58 @@ def plant_unused_figure(project: Path) -> tuple[str, int | None]:
 
 CASES = [
     Case("malformed YAML", data_edit("  trade.turnover_2022:\n", "  trade.turnover_2022\n", ""), "YAML syntax error"),
-    Case("duplicate key", data_edit("    value: 185\n", "    value: 185\n    value: 186\n", "    value: 186"), "duplicate key 'value'"),
-    Case("missing required field", data_edit("    label: Meetings between Putin and Xi\n", "", "  relationship.leader_meetings:"), "missing required field 'label'"),
-    Case("wrong type", data_edit("    value: 40\n", "    value: forty\n", "value: forty"), "value: Input should be a valid number"),
-    Case("unknown unit", data_edit("    unit: percent\n    period: January", "    unit: percnt\n    period: January", "unit: percnt"), "unknown value 'percnt'"),
-    Case("unknown source", data_edit("  leader-meetings:\n    source: vovworld-2023-03\n", "  leader-meetings:\n    source: vovworld\n", "    source: vovworld\n"), "unknown source 'vovworld'"),
-    Case("passage not in source", data_edit("text: Putin and Xi have met about 40 times.", "text: Putin and Xi have met around 40 times.", "around 40 times"), "is not word for word in source"),
-    Case("value not in its words", data_edit("    value: 185\n", "    value: 158\n", "value: 158"), "'trade.turnover_2022' has value 158 billion, but its words 'a record 185 billion USD' state 185 billion"),
-    Case("derived unknown id", data_edit("formula: trade.turnover_2022 / trade.target_2024", "formula: trade.turnover_2021 / trade.target_2024", "trade.turnover_2021 /"), "uses unknown id 'trade.turnover_2021'"),
+    Case(
+        "duplicate key",
+        data_edit("    value: 185\n", "    value: 185\n    value: 186\n", "    value: 186"),
+        "duplicate key 'value'",
+    ),
+    Case(
+        "missing required field",
+        data_edit("    label: Meetings between Putin and Xi\n", "", "  relationship.leader_meetings:"),
+        "missing required field 'label'",
+    ),
+    Case(
+        "wrong type",
+        data_edit("    value: 40\n", "    value: forty\n", "value: forty"),
+        "value: Input should be a valid number",
+    ),
+    Case(
+        "unknown unit",
+        data_edit("    unit: percent\n    period: January", "    unit: percnt\n    period: January", "unit: percnt"),
+        "unknown value 'percnt'",
+    ),
+    Case(
+        "unknown source",
+        data_edit(
+            "  leader-meetings:\n    source: vovworld-2023-03\n",
+            "  leader-meetings:\n    source: vovworld\n",
+            "    source: vovworld\n",
+        ),
+        "unknown source 'vovworld'",
+    ),
+    Case(
+        "passage not in source",
+        data_edit(
+            "text: Putin and Xi have met about 40 times.",
+            "text: Putin and Xi have met around 40 times.",
+            "around 40 times",
+        ),
+        "is not word for word in source",
+    ),
+    Case(
+        "value not in its words",
+        data_edit("    value: 185\n", "    value: 158\n", "value: 158"),
+        "'trade.turnover_2022' has value 158 billion, but its words 'a record 185 billion USD' state 185 billion",
+    ),
+    Case(
+        "derived unknown id",
+        data_edit(
+            "formula: trade.turnover_2022 / trade.target_2024",
+            "formula: trade.turnover_2021 / trade.target_2024",
+            "trade.turnover_2021 /",
+        ),
+        "uses unknown id 'trade.turnover_2021'",
+    ),
     Case(
         "derived cycle",
         data_edit(
@@ -136,46 +189,242 @@ CASES = [
         ),
         "formula cycle: trade.target_gap_2022 → trade.target_gap_2022",
     ),
-    Case("division by zero", data_edit("formula: trade.turnover_2022 / trade.target_2024 * 100", "formula: trade.turnover_2022 / (trade.target_2024 - trade.target_2024) * 100", "(trade.target_2024 - trade.target_2024)"), "division by zero"),
-    Case("unknown figure id in a page", page_edit("about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.turnover_2O22') }}\n", "trade.turnover_2O22"), "unknown figure 'trade.turnover_2O22' in figure() (did you mean 'trade.turnover_2022'"),
-    Case("Jinja syntax error in a page", page_edit("about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.turnover_2022') }\n", "{{ figure('trade.turnover_2022') }\n"), "template syntax error"),
-    Case("broken internal link", page_edit("about.md", "## How to cite\n", "## How to cite\n\nSee [the energy page](enrgy.md).\n", "enrgy.md"), "link to 'enrgy.md': no such file in the docs (did you mean 'energy.md'"),
-    Case("missing anchor", page_edit("about.md", "## How to cite\n", "## How to cite\n\nSee [pipeline gas](energy.md#pipline-gas).\n", "energy.md#pipline-gas"), "no anchor '#pipline-gas' on energy.md"),
-    Case("hand-typed figure", page_edit("about.md", "## How to cite\n", "## How to cite\n\nTrade reached USD 999 billion.\n", "USD 999"), "hand-typed number '999 billion' in \"Trade reached USD 999 billion.\""),
-    Case("script in a data string", data_edit("    role: Aide to the Russian President\n", "    role: Aide <script>alert(1)</script>\n", "role: Aide <script>"), "role: contains markup '<script>'"),
-    Case("HTML in a title", data_edit("    label: Meetings between Putin and Xi\n", "    label: Meetings <b>between</b> Putin and Xi\n", "label: Meetings <b>"), "contains markup '<b>'"),
+    Case(
+        "division by zero",
+        data_edit(
+            "formula: trade.turnover_2022 / trade.target_2024 * 100",
+            "formula: trade.turnover_2022 / (trade.target_2024 - trade.target_2024) * 100",
+            "(trade.target_2024 - trade.target_2024)",
+        ),
+        "division by zero",
+    ),
+    Case(
+        "unknown figure id in a page",
+        page_edit(
+            "about.md",
+            "## How to cite\n",
+            "## How to cite\n\n{{ figure('trade.turnover_2O22') }}\n",
+            "trade.turnover_2O22",
+        ),
+        "unknown figure 'trade.turnover_2O22' in figure() (did you mean 'trade.turnover_2022'",
+    ),
+    Case(
+        "Jinja syntax error in a page",
+        page_edit(
+            "about.md",
+            "## How to cite\n",
+            "## How to cite\n\n{{ figure('trade.turnover_2022') }\n",
+            "{{ figure('trade.turnover_2022') }\n",
+        ),
+        "template syntax error",
+    ),
+    Case(
+        "broken internal link",
+        page_edit("about.md", "## How to cite\n", "## How to cite\n\nSee [the energy page](enrgy.md).\n", "enrgy.md"),
+        "link to 'enrgy.md': no such file in the docs (did you mean 'energy.md'",
+    ),
+    Case(
+        "missing anchor",
+        page_edit(
+            "about.md",
+            "## How to cite\n",
+            "## How to cite\n\nSee [pipeline gas](energy.md#pipline-gas).\n",
+            "energy.md#pipline-gas",
+        ),
+        "no anchor '#pipline-gas' on energy.md",
+    ),
+    Case(
+        "hand-typed figure",
+        page_edit("about.md", "## How to cite\n", "## How to cite\n\nTrade reached USD 999 billion.\n", "USD 999"),
+        "hand-typed number '999 billion' in \"Trade reached USD 999 billion.\"",
+    ),
+    Case(
+        "script in a data string",
+        data_edit(
+            "    role: Aide to the Russian President\n",
+            "    role: Aide <script>alert(1)</script>\n",
+            "role: Aide <script>",
+        ),
+        "role: contains markup '<script>'",
+    ),
+    Case(
+        "HTML in a title",
+        data_edit(
+            "    label: Meetings between Putin and Xi\n",
+            "    label: Meetings <b>between</b> Putin and Xi\n",
+            "label: Meetings <b>",
+        ),
+        "contains markup '<b>'",
+    ),
     Case("missing source text file", plant_missing_source_text, "source text file not found"),
     Case("empty data file", plant_empty_data, "data file is empty"),
-    Case("page without a description", page_edit("about.md", "description: Version, dates, citation and licence of the briefing on Xi Jinping's March 2023 state visit to Russia.\n", "", ""), "front matter lacks 'description'"),
+    Case(
+        "page without a description",
+        page_edit(
+            "about.md",
+            "description: Version, dates, citation and licence of the briefing on Xi Jinping's March 2023 state visit to Russia.\n",
+            "",
+            "",
+        ),
+        "front matter lacks 'description'",
+    ),
     Case("unused figure", plant_unused_figure, "figures entry 'trade.unused_example' is not used on any page"),
     Case("non-UTF-8 data file", plant_non_utf8_data, "not valid UTF-8"),
-    Case("unknown style", page_edit("about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.turnover_2022', 'medium') }}\n", "'medium'"), "unknown style 'medium' in figure()"),
+    Case(
+        "unknown style",
+        page_edit(
+            "about.md",
+            "## How to cite\n",
+            "## How to cite\n\n{{ figure('trade.turnover_2022', 'medium') }}\n",
+            "'medium'",
+        ),
+        "unknown style 'medium' in figure()",
+    ),
     # issue 17: hostile or malformed input (see also tests/test_hostile_data.py and tests/test_security.py)
-    Case("glossary entry injecting Markdown", data_edit("  UN: United Nations", GLOSSARY_INJECTION, "  UN: |"), "expansion: contains a line break"),
-    Case("javascript: source url", data_edit("    text: sources/", "    url: javascript:alert(document.domain)\n    text: sources/", "    url: javascript:"), "url: link must start with https:// (found 'javascript:')"),
-    Case("data: licence url", data_edit("  licence_url: https://creativecommons.org/licenses/by/4.0/", "  licence_url: data:text/html,hi", "  licence_url:"), "licence_url: link must start with https://"),
-    Case("source text outside the project", data_edit("text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt", "text: ../../../../etc/passwd", "text: ../../../../etc/passwd"), "source text file not found: ../../../../etc/passwd"),
-    Case("source text by absolute path", data_edit("text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt", "text: /etc/os-release", "text: /etc/os-release"), "source text file not found: /etc/os-release"),
+    Case(
+        "glossary entry injecting Markdown",
+        data_edit("  UN: United Nations", GLOSSARY_INJECTION, "  UN: |"),
+        "expansion: contains a line break",
+    ),
+    Case(
+        "javascript: source url",
+        data_edit(
+            "    text: sources/",
+            "    url: javascript:alert(document.domain)\n    text: sources/",
+            "    url: javascript:",
+        ),
+        "url: link must start with https:// (found 'javascript:')",
+    ),
+    Case(
+        "data: licence url",
+        data_edit(
+            "  licence_url: https://creativecommons.org/licenses/by/4.0/",
+            "  licence_url: data:text/html,hi",
+            "  licence_url:",
+        ),
+        "licence_url: link must start with https://",
+    ),
+    Case(
+        "source text outside the project",
+        data_edit(
+            "text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt",
+            "text: ../../../../etc/passwd",
+            "text: ../../../../etc/passwd",
+        ),
+        "source text file not found: ../../../../etc/passwd",
+    ),
+    Case(
+        "source text by absolute path",
+        data_edit(
+            "text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt",
+            "text: /etc/os-release",
+            "text: /etc/os-release",
+        ),
+        "source text file not found: /etc/os-release",
+    ),
     Case("symlinked source text", plant_symlinked_source_text, "source text file not found: sources/link.txt"),
-    Case("symlink in docs/assets", plant_symlink("docs/assets/passwd.txt", "/etc/passwd"), "symbolic link: the build does not follow links in docs/ and data/"),
-    Case("symlink in data/sources", plant_symlink("data/sources/host.txt", "/etc/hostname"), "symbolic link: the build does not follow links"),
-    Case("page running a shell command", cite_edit("{{ cycler.__init__.__globals__.os.popen('id').read() }}", "cycler.__init__"), "attribute '__init__' is not allowed in a page"),
-    Case("page naming an unknown macro", cite_edit("{{ figur('trade.turnover_2022') }}", "figur("), "unknown macro or name 'figur' (did you mean 'figure'?)"),
-    Case("page including a file", cite_edit("{% include '/etc/passwd' %}", "{% include"), "pages cannot include, import or extend files"),
-    Case("macro without its argument", cite_edit("{{ figure() }}", "{{ figure() }}"), "figure(): missing a required argument: 'figure_id'"),
-    Case("macro with a number for an id", cite_edit("{{ figure(123) }}", "{{ figure(123) }}"), "figure(): 'figure_id' must be text in quotes, got 123"),
-    Case("macro with None for a style", cite_edit("{{ figure('trade.turnover_2022', None) }}", "None) }}"), "figure(): 'style' must be text in quotes, got None"),
-    Case("macro with an extra argument", cite_edit("{{ figure('trade.turnover_2022', 'long', 3) }}", "'long', 3"), "figure(): too many positional arguments"),
-    Case("script element in a page", cite_edit("<script>alert(document.domain)</script>", "<script>"), "<script> is not allowed in a page"),
-    Case("javascript: link in a page", cite_edit("[Read more](javascript:alert(document.domain))", "[Read more]"), "link 'javascript:alert(document.domain)' is not allowed"),
-    Case("event handler through attr_list", cite_edit("A paragraph.\n{: onclick=alert(document.domain) }", "{: onclick"), "event-handler attribute 'onclick' is not allowed in a page"),
-    Case("front matter breaking out of an attribute", page_edit("about.md", "title: About\n", "title: About\" onmouseover=\"alert(1)\n", "title: About"), "front matter 'title' contains a straight double quote"),
-    Case("front matter choosing a template", page_edit("about.md", "title: About\n", "title: About\ntemplate: 404.html\n", "template: 404.html"), "front matter key 'template' is not allowed"),
-    Case("YAML 1.1 boolean for a value", data_edit("    value: 3\n", "    value: yes\n", "    value: yes"), "'yes' is read as true or false by YAML 1.1 tools"),
-    Case("impossible date in meta", data_edit('  updated: "2026-11-28"', "  updated: 2026-02-30", "  updated: 2026-02-30"), "updated: '2026-02-30' is not a date in the calendar"),
-    Case("NUL byte in the data file", data_edit("    label: Xi's presidential term", "    label: Xi's pres\x00idential term", "    label: Xi's pres"), "control character U+0000 in the data file"),
-    Case("bidi override in a label", data_edit("    label: Xi's presidential term", "    label: Xi's \u202epresidential term", "    label: Xi's \u202e"), "label: contains the bidi control U+202E"),
-    Case("derived figure through figure()", page_edit("about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.target_share_2022') }}\n", "figure('trade.target_share_2022')"), "'trade.target_share_2022' is a derived figure"),
+    Case(
+        "symlink in docs/assets",
+        plant_symlink("docs/assets/passwd.txt", "/etc/passwd"),
+        "symbolic link: the build does not follow links in docs/ and data/",
+    ),
+    Case(
+        "symlink in data/sources",
+        plant_symlink("data/sources/host.txt", "/etc/hostname"),
+        "symbolic link: the build does not follow links",
+    ),
+    Case(
+        "page running a shell command",
+        cite_edit("{{ cycler.__init__.__globals__.os.popen('id').read() }}", "cycler.__init__"),
+        "attribute '__init__' is not allowed in a page",
+    ),
+    Case(
+        "page naming an unknown macro",
+        cite_edit("{{ figur('trade.turnover_2022') }}", "figur("),
+        "unknown macro or name 'figur' (did you mean 'figure'?)",
+    ),
+    Case(
+        "page including a file",
+        cite_edit("{% include '/etc/passwd' %}", "{% include"),
+        "pages cannot include, import or extend files",
+    ),
+    Case(
+        "macro without its argument",
+        cite_edit("{{ figure() }}", "{{ figure() }}"),
+        "figure(): missing a required argument: 'figure_id'",
+    ),
+    Case(
+        "macro with a number for an id",
+        cite_edit("{{ figure(123) }}", "{{ figure(123) }}"),
+        "figure(): 'figure_id' must be text in quotes, got 123",
+    ),
+    Case(
+        "macro with None for a style",
+        cite_edit("{{ figure('trade.turnover_2022', None) }}", "None) }}"),
+        "figure(): 'style' must be text in quotes, got None",
+    ),
+    Case(
+        "macro with an extra argument",
+        cite_edit("{{ figure('trade.turnover_2022', 'long', 3) }}", "'long', 3"),
+        "figure(): too many positional arguments",
+    ),
+    Case(
+        "script element in a page",
+        cite_edit("<script>alert(document.domain)</script>", "<script>"),
+        "<script> is not allowed in a page",
+    ),
+    Case(
+        "javascript: link in a page",
+        cite_edit("[Read more](javascript:alert(document.domain))", "[Read more]"),
+        "link 'javascript:alert(document.domain)' is not allowed",
+    ),
+    Case(
+        "event handler through attr_list",
+        cite_edit("A paragraph.\n{: onclick=alert(document.domain) }", "{: onclick"),
+        "event-handler attribute 'onclick' is not allowed in a page",
+    ),
+    Case(
+        "front matter breaking out of an attribute",
+        page_edit("about.md", "title: About\n", 'title: About" onmouseover="alert(1)\n', "title: About"),
+        "front matter 'title' contains a straight double quote",
+    ),
+    Case(
+        "front matter choosing a template",
+        page_edit("about.md", "title: About\n", "title: About\ntemplate: 404.html\n", "template: 404.html"),
+        "front matter key 'template' is not allowed",
+    ),
+    Case(
+        "YAML 1.1 boolean for a value",
+        data_edit("    value: 3\n", "    value: yes\n", "    value: yes"),
+        "'yes' is read as true or false by YAML 1.1 tools",
+    ),
+    Case(
+        "impossible date in meta",
+        data_edit('  updated: "2026-11-28"', "  updated: 2026-02-30", "  updated: 2026-02-30"),
+        "updated: '2026-02-30' is not a date in the calendar",
+    ),
+    Case(
+        "NUL byte in the data file",
+        data_edit("    label: Xi's presidential term", "    label: Xi's pres\x00idential term", "    label: Xi's pres"),
+        "control character U+0000 in the data file",
+    ),
+    Case(
+        "bidi override in a label",
+        data_edit(
+            "    label: Xi's presidential term", "    label: Xi's \u202epresidential term", "    label: Xi's \u202e"
+        ),
+        "label: contains the bidi control U+202E",
+    ),
+    Case(
+        "derived figure through figure()",
+        page_edit(
+            "about.md",
+            "## How to cite\n",
+            "## How to cite\n\n{{ figure('trade.target_share_2022') }}\n",
+            "figure('trade.target_share_2022')",
+        ),
+        "'trade.target_share_2022' is a derived figure",
+    ),
 ]
 
 
@@ -227,9 +476,17 @@ def test_non_utf8_page_fails_clearly(project: Path) -> None:
 
 def test_three_different_mistakes_in_one_run(project: Path) -> None:
     data_text = edit(project, "data/briefing.yml", "    value: 185\n", "    value: 158\n")
-    page_text = edit(project, "docs/about.md", "## How to cite\n", "## How to cite\n\n{{ figure('trade.turnover_2O22') }} and USD 999 billion.\n")
+    page_text = edit(
+        project,
+        "docs/about.md",
+        "## How to cite\n",
+        "## How to cite\n\n{{ figure('trade.turnover_2O22') }} and USD 999 billion.\n",
+    )
     result = run_build(project)
     assert result.returncode != 0
-    assert f"data/briefing.yml:{line_of(data_text, 'value: 158')}:5: 'trade.turnover_2022' has value 158 billion" in result.output
+    assert (
+        f"data/briefing.yml:{line_of(data_text, 'value: 158')}:5: 'trade.turnover_2022' has value 158 billion"
+        in result.output
+    )
     assert f"docs/about.md:{line_of(page_text, 'trade.turnover_2O22')}:" in result.output
     assert "hand-typed number '999 billion'" in result.output

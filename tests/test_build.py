@@ -52,7 +52,11 @@ def test_prose_figures_read_as_the_formatter_writes_them(built_site: Path) -> No
         for element in soup(html_path(built_site, src)).select("span.fig"):
             figure_id = element["data-figure"]
             shown = element.select_one(".fig__value").get_text()
-            assert shown in {renderer.text(figure_id, style) for style in ("long", "short", "value")}, (src, figure_id, shown)
+            assert shown in {renderer.text(figure_id, style) for style in ("long", "short", "value")}, (
+                src,
+                figure_id,
+                shown,
+            )
             assert element.select_one(".fig__tip").get_text().strip(), figure_id
             seen += 1
     assert seen >= len(data.figures)
@@ -67,7 +71,9 @@ def test_years_read_as_dates_and_quantities_as_figures(built_site: Path) -> None
     for src in NAV_PAGES:
         article = soup(html_path(built_site, src)).select_one("article")
         for element in article.select("span.fig-date"):
-            assert element.find("button") is None and element.get_text() == Renderer(data, data.problems).text(element["data-figure"])
+            assert element.find("button") is None and element.get_text() == Renderer(data, data.problems).text(
+                element["data-figure"]
+            )
             dated.add(element["data-figure"])
         marked |= {element["data-figure"] for element in article.select("span.fig")}
     assert dated == years
@@ -113,7 +119,9 @@ def test_generated_pages_list_every_entry(built_site: Path) -> None:
     glossary = soup(html_path(built_site, "glossary.md"))
     assert [term.get_text() for term in glossary.select("dl.glossary dt")] == sorted(data.glossary, key=str.lower)
     sources = soup(html_path(built_site, "sources.md"))
-    assert {f"source-{source_id}" for source_id in data.sources} <= {element.get("id") for element in sources.select("[id]")}
+    assert {f"source-{source_id}" for source_id in data.sources} <= {
+        element.get("id") for element in sources.select("[id]")
+    }
 
 
 def test_glossary_abbreviations_explained_site_wide(built_site: Path) -> None:
@@ -143,14 +151,19 @@ def test_three_planted_errors_reported_in_one_run(project: Path) -> None:
     data_text = data_file.read_text(encoding="utf-8").replace("    value: 185\n", "    value: 158\n", 1)
     data_file.write_text(data_text, encoding="utf-8")
     about = project / "docs" / "about.md"
-    about_text = about.read_text(encoding="utf-8").replace("## Licence", "## Licence\n\n{{ person('yuri_ushakof') }}\n", 1)
+    about_text = about.read_text(encoding="utf-8").replace(
+        "## Licence", "## Licence\n\n{{ person('yuri_ushakof') }}\n", 1
+    )
     about.write_text(about_text, encoding="utf-8")
     glossary = project / "docs" / "glossary.md"
     glossary_text = glossary.read_text(encoding="utf-8") + "\nTrade was worth USD 999 billion.\n"
     glossary.write_text(glossary_text, encoding="utf-8")
     result = run_build(project)
     assert result.returncode != 0
-    assert f"data/briefing.yml:{line_of(data_text, 'value: 158')}:5: 'trade.turnover_2022' has value 158 billion" in result.output
+    assert (
+        f"data/briefing.yml:{line_of(data_text, 'value: 158')}:5: 'trade.turnover_2022' has value 158 billion"
+        in result.output
+    )
     assert f"docs/about.md:{line_of(about_text, 'yuri_ushakof')}:" in result.output
     assert "did you mean 'yuri_ushakov'" in result.output
     assert f"docs/glossary.md:{line_of(glossary_text, 'USD 999')}: hand-typed number '999 billion'" in result.output
@@ -159,7 +172,9 @@ def test_three_planted_errors_reported_in_one_run(project: Path) -> None:
 @pytest.mark.slow  # a subprocess build; the same kind of mistake is in test_bad_input's fast cases
 def test_hand_typed_figure_is_caught_with_page_and_line(project: Path) -> None:
     page = project / "docs" / "timeline.md"
-    text = page.read_text(encoding="utf-8").replace("# Timeline\n", "# Timeline\n\nTrade reached USD 999 billion last year.\n", 1)
+    text = page.read_text(encoding="utf-8").replace(
+        "# Timeline\n", "# Timeline\n\nTrade reached USD 999 billion last year.\n", 1
+    )
     page.write_text(text, encoding="utf-8")
     result = run_build(project)
     assert result.returncode != 0

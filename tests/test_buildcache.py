@@ -255,7 +255,9 @@ def test_cached_data_is_loaded_again_when_a_source_text_changes(tmp_path: Path) 
     )
     changed, new_identity = load_data(data_file, "data/briefing.yml", cache, allowed)
     assert cache.misses == {"data": 2} and new_identity != identity
-    assert any("has changed since it was sealed" in str(problem) for problem in changed.problems), changed.problems.report()
+    assert any("has changed since it was sealed" in str(problem) for problem in changed.problems), (
+        changed.problems.report()
+    )
 
 
 def test_a_warm_build_formats_nothing_and_draws_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

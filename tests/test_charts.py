@@ -142,7 +142,9 @@ def check_page_svg(inline_svg: str, prefix: str, title: str, points) -> None:
             for reference in re.findall(r"url\(#([^)]+)\)", value):
                 assert reference in ids
     assert root.find(f".//{SVG}script") is None and root.find(f".//{SVG}style") is None
-    assert [element.tag for element in root.iter() if element.get("style") is not None] == [], "no style=\"\": the CSP has no 'unsafe-inline'"
+    assert [element.tag for element in root.iter() if element.get("style") is not None] == [], (
+        "no style=\"\": the CSP has no 'unsafe-inline'"
+    )
     assert "\n" not in inline_svg, "one line: a blank line would end Markdown's HTML block"
     texts = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
     for point in points:
@@ -159,7 +161,9 @@ def test_derived_values_are_marked_in_label_and_drawing(data, drawn) -> None:
             for point in rendered.points:
                 derived = point.figure_id in data.derived
                 has_derived |= derived
-                assert any(text.startswith(point.label) and text.endswith(DERIVED_MARK) for text in texts) == derived, point.figure_id
+                assert any(text.startswith(point.label) and text.endswith(DERIVED_MARK) for text in texts) == derived, (
+                    point.figure_id
+                )
             if chart.kind is ChartKind.bar and any(point.derived for point in rendered.points):
                 assert f"url(#chart-{chart_id}-{layout}-h" in inline_svg, "derived bars are hatched"
     assert has_derived
@@ -210,7 +214,9 @@ def test_every_chart_is_on_a_page_with_the_data_values(built_site: Path, data) -
             short = format_quantity(quantity, "short", locale)
             expected.append(f"{quantity.qualifier} {short}" if quantity.qualifier else short)
         drawn = value_texts(svg)
-        assert [drawn[row] for row in range(len(chart.series))] == expected, "values keep their qualifier: 'nearly US$33.7bn'"
+        assert [drawn[row] for row in range(len(chart.series))] == expected, (
+            "values keep their qualifier: 'nearly US$33.7bn'"
+        )
         if chart.kind is ChartKind.bar:
             lengths = bar_lengths(svg)
             values = [data.value_of(figure_id) for figure_id in chart.series]
@@ -220,7 +226,10 @@ def test_every_chart_is_on_a_page_with_the_data_values(built_site: Path, data) -
         table_rows = figure.select("details.chart__data tbody tr")
         assert [row["data-figure"] for row in table_rows] == chart.series
         badges = [(badge.get_text() if (badge := row.select_one("th .fig__badge")) else "") for row in table_rows]
-        expected_badges = ["derived" if figure_id in data.derived else "goal" if data.figures[figure_id].goal else "" for figure_id in chart.series]
+        expected_badges = [
+            "derived" if figure_id in data.derived else "goal" if data.figures[figure_id].goal else ""
+            for figure_id in chart.series
+        ]
         assert badges == expected_badges
         for row, figure_id in zip(table_rows, chart.series, strict=True):
             assert row.select_one("td.num").get_text() == format_quantity(data.quantity(figure_id), "long", locale)
@@ -244,7 +253,9 @@ def test_chart_caption_names_source_and_period_and_links_downloads(built_site: P
         caption = figure.select_one("figcaption")
         assert caption is figure.find(recursive=False), "figcaption comes first"
         assert data.charts[chart_id].title in caption.get_text()
-        source_ids = {source_id for figure_id in data.charts[chart_id].series for source_id in data.sources_of(figure_id)}
+        source_ids = {
+            source_id for figure_id in data.charts[chart_id].series for source_id in data.sources_of(figure_id)
+        }
         for source_id in source_ids:
             assert data.sources[source_id].short in caption.select_one(".chart__source").get_text()
         for figure_id in data.charts[chart_id].series:
@@ -291,8 +302,16 @@ SERIES = "    series: [trade.turnover_2022, trade.target_2024]\n"
 @pytest.mark.parametrize(
     ("new_series", "expected", "hint"),
     [
-        ("    series: [trade.turnover_2O22, trade.target_2024]\n", "chart 'trade-turnover-vs-goal' uses unknown figure 'trade.turnover_2O22'", "did you mean 'trade.turnover_2022'"),
-        ("    series: [trade.turnover_2022, trade.growth_jan_feb_2023]\n", "chart 'trade-turnover-vs-goal' mixes units", "one unit, scale and currency"),
+        (
+            "    series: [trade.turnover_2O22, trade.target_2024]\n",
+            "chart 'trade-turnover-vs-goal' uses unknown figure 'trade.turnover_2O22'",
+            "did you mean 'trade.turnover_2022'",
+        ),
+        (
+            "    series: [trade.turnover_2022, trade.growth_jan_feb_2023]\n",
+            "chart 'trade-turnover-vs-goal' mixes units",
+            "one unit, scale and currency",
+        ),
         ("    series: [trade.turnover_2022, energy.power_of_siberia_volume_2022]\n", "mixes units", "like with like"),
     ],
 )
@@ -302,7 +321,10 @@ def test_bad_chart_series_is_reported_at_its_line(tmp_path: Path, new_series: st
     loaded = load_data_variant(tmp_path, text)
     messages = [str(problem) for problem in loaded.problems]
     line = line_of(text, new_series.strip())
-    assert any(message.startswith(f"data/briefing.yml:{line}:") and expected in message and hint in message for message in messages), messages
+    assert any(
+        message.startswith(f"data/briefing.yml:{line}:") and expected in message and hint in message
+        for message in messages
+    ), messages
     assert "trade-turnover-vs-goal" not in loaded.charts
 
 
@@ -315,22 +337,37 @@ def test_ranks_drawn_as_bars_are_refused(tmp_path: Path) -> None:
 def test_chart_labels_must_match_series(tmp_path: Path) -> None:
     text = REAL.replace("    labels: [Oil, LNG]\n", "    labels: [Oil]\n", 1)
     messages = [str(problem) for problem in load_data_variant(tmp_path, text).problems]
-    assert any(f"data/briefing.yml:{line_of(text, '  supplier-ranks:')}:" in message and "one label per series" in message for message in messages), messages
+    assert any(
+        f"data/briefing.yml:{line_of(text, '  supplier-ranks:')}:" in message and "one label per series" in message
+        for message in messages
+    ), messages
 
 
 def test_amounts_drawn_as_dots_are_refused(tmp_path: Path) -> None:
     text = REAL.replace("    kind: bar\n", "    kind: dot\n", 1)
     messages = [str(problem) for problem in load_data_variant(tmp_path, text).problems]
-    assert any("is a dot chart of currency figures" in message and "kind: bar" in message for message in messages), messages
+    assert any("is a dot chart of currency figures" in message and "kind: bar" in message for message in messages), (
+        messages
+    )
 
 
 def test_negative_bars_are_refused(tmp_path: Path) -> None:
-    text = REAL.replace("formula: trade.target_2024 - trade.turnover_2022", "formula: trade.turnover_2022 - trade.target_2024", 1)
+    text = REAL.replace(
+        "formula: trade.target_2024 - trade.turnover_2022", "formula: trade.turnover_2022 - trade.target_2024", 1
+    )
     assert "\ncharts:\n" in text
-    text = text.replace("\ncharts:\n", "\ncharts:\n  gap:\n    title: Gap\n    caption: The gap.\n    series: [trade.target_gap_2022]\n\n", 1)
+    text = text.replace(
+        "\ncharts:\n",
+        "\ncharts:\n  gap:\n    title: Gap\n    caption: The gap.\n    series: [trade.target_gap_2022]\n\n",
+        1,
+    )
     loaded = load_data_variant(tmp_path, text)
     messages = [str(problem) for problem in loaded.problems]
-    assert any(f"data/briefing.yml:{line_of(text, 'series: [trade.target_gap_2022]')}:" in message and "negative values" in message for message in messages), messages
+    assert any(
+        f"data/briefing.yml:{line_of(text, 'series: [trade.target_gap_2022]')}:" in message
+        and "negative values" in message
+        for message in messages
+    ), messages
     assert "gap" not in loaded.charts
 
 
@@ -391,17 +428,31 @@ def test_a_bad_chart_fails_the_build_with_the_other_problems(project: Path) -> N
     source = charts_module.read_text(encoding="utf-8")
     hook = "    figure = Figure(figsize=(width_in, height))\n"
     assert hook in source
-    charts_module.write_text(source.replace(hook, hook + "    if 'BREAK' in heading + axis_label:\n        raise RuntimeError('planted failure')\n", 1), encoding="utf-8")
+    charts_module.write_text(
+        source.replace(
+            hook, hook + "    if 'BREAK' in heading + axis_label:\n        raise RuntimeError('planted failure')\n", 1
+        ),
+        encoding="utf-8",
+    )
     data_file = project / "data" / "briefing.yml"
-    data_text = data_file.read_text(encoding="utf-8").replace("    axis_label: Gas supplied, billion cubic metres\n", "    axis_label: BREAK\n", 1)
+    data_text = data_file.read_text(encoding="utf-8").replace(
+        "    axis_label: Gas supplied, billion cubic metres\n", "    axis_label: BREAK\n", 1
+    )
     data_file.write_text(data_text, encoding="utf-8")
     page = project / "docs" / "trade.md"
-    page_text = page.read_text(encoding="utf-8").replace("{{ figure('trade.turnover_2022') }}", "{{ figure('trade.turnover_2o22') }}", 1)
+    page_text = page.read_text(encoding="utf-8").replace(
+        "{{ figure('trade.turnover_2022') }}", "{{ figure('trade.turnover_2o22') }}", 1
+    )
     page.write_text(page_text, encoding="utf-8")
     result = run_build(project)
     assert result.returncode != 0
-    assert f"data/briefing.yml:{line_of(data_text, '  pipeline-gas:')}:3: chart 'pipeline-gas' could not be drawn: RuntimeError: planted failure" in result.output
-    assert re.search(rf"docs/trade\.md:{line_of(page_text, 'trade.turnover_2o22')}:\d+: unknown figure", result.output), result.output
+    assert (
+        f"data/briefing.yml:{line_of(data_text, '  pipeline-gas:')}:3: chart 'pipeline-gas' could not be drawn: RuntimeError: planted failure"
+        in result.output
+    )
+    assert re.search(
+        rf"docs/trade\.md:{line_of(page_text, 'trade.turnover_2o22')}:\d+: unknown figure", result.output
+    ), result.output
     assert "Traceback" not in result.output
     assert not (result.site / "index.html").exists()
 
@@ -417,14 +468,18 @@ def test_goals_are_outlined_and_derived_values_hatched_never_filled_like_measure
         for inline_svg in rendered.inline_svgs.values():
             root = etree.fromstring(inline_svg)
             for row, point in enumerate(rendered.points):
-                bar = root.find(f".//{SVG}g[@id='chart-{chart_id}-{'narrow' if inline_svg is rendered.inline_svgs['narrow'] else 'wide'}-bar-{row}']/{SVG}path")
+                bar = root.find(
+                    f".//{SVG}g[@id='chart-{chart_id}-{'narrow' if inline_svg is rendered.inline_svgs['narrow'] else 'wide'}-bar-{row}']/{SVG}path"
+                )
                 fill, dashes = bar.get("fill"), bar.get("stroke-dasharray")
                 if point.goal:
                     assert (fill, point.figure_id in goals) == ("none", True) and dashes, "a goal is a dashed outline"
                 elif point.derived:
                     assert fill.startswith("url(#") and not dashes, "a derived value is hatched"
                 else:
-                    assert fill == bar.get("stroke", fill) and not fill.startswith("url") and not dashes, "a measured value is filled"
+                    assert fill == bar.get("stroke", fill) and not fill.startswith("url") and not dashes, (
+                        "a measured value is filled"
+                    )
             texts = svg_texts(inline_svg)
             kinds = {"goal" if point.goal else "derived" if point.derived else "stated" for point in rendered.points}
             if kinds != {"stated"}:
@@ -449,10 +504,12 @@ def test_values_keep_the_qualifier_of_the_source_or_the_briefing(data, drawn) ->
 
 def contrast(first: str, second: str) -> float:
     """WCAG contrast ratio of two #rrggbb colours."""
+
     def luminance(colour: str) -> float:
-        channels = [int(colour[index:index + 2], 16) / 255 for index in (1, 3, 5)]
+        channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
         linear = [value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4 for value in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
     lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 
@@ -462,7 +519,9 @@ def test_downloaded_charts_have_contrast_on_white_and_no_style_attributes(data, 
         root = etree.fromstring(drawn[chart_id].svg)
         colours: dict[str, set[str]] = {"text": set(), "mark": set()}
         for element in root.iter():
-            assert element.get("style") is None and element.tag != f"{SVG}style", "no CSS: a CSP without 'unsafe-inline' shows it as drawn"
+            assert element.get("style") is None and element.tag != f"{SVG}style", (
+                "no CSS: a CSP without 'unsafe-inline' shows it as drawn"
+            )
             for name in ("fill", "stroke"):
                 colour = (element.get(name) or "").lower()
                 if re.fullmatch(r"#[0-9a-f]{6}", colour) and colour != "#ffffff":

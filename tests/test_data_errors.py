@@ -60,13 +60,17 @@ CASES = [
     ),
     (
         "unknown source",
-        replace_once("  leader-meetings:\n    source: vovworld-2023-03\n", "  leader-meetings:\n    source: vovworld-2023\n"),
+        replace_once(
+            "  leader-meetings:\n    source: vovworld-2023-03\n", "  leader-meetings:\n    source: vovworld-2023\n"
+        ),
         "unknown source 'vovworld-2023' (did you mean 'vovworld-2023-03'?)",
         ("    source: vovworld-2023\n", 1),
     ),
     (
         "passage not verbatim",
-        replace_once("    text: Putin and Xi have met about 40 times.", "    text: Putin and Xi have met around 40 times."),
+        replace_once(
+            "    text: Putin and Xi have met about 40 times.", "    text: Putin and Xi have met around 40 times."
+        ),
         "passage 'leader-meetings' is not word for word in source 'vovworld-2023-03'",
         ("around 40 times", 1),
     ),
@@ -84,7 +88,10 @@ CASES = [
     ),
     (
         "derived formula with unknown id",
-        replace_once("formula: trade.turnover_2022 / trade.target_2024 * 100", "formula: trade.turnover_2021 / trade.target_2024 * 100"),
+        replace_once(
+            "formula: trade.turnover_2022 / trade.target_2024 * 100",
+            "formula: trade.turnover_2021 / trade.target_2024 * 100",
+        ),
         "uses unknown id 'trade.turnover_2021' (did you mean 'trade.turnover_2022'",
         ("formula: trade.turnover_2021", 1),
     ),
@@ -93,14 +100,19 @@ CASES = [
         replace_once(
             "derived:\n",
             "derived:\n  trade.cycle_b:\n    label: B\n    formula: trade.target_gap_2022 + 1\n    unit: count\n    period: x\n",
-            replace_once("formula: trade.target_2024 - trade.turnover_2022", "formula: trade.target_2024 - trade.cycle_b"),
+            replace_once(
+                "formula: trade.target_2024 - trade.turnover_2022", "formula: trade.target_2024 - trade.cycle_b"
+            ),
         ),
         "formula cycle: ",
         None,
     ),
     (
         "division by zero",
-        replace_once("formula: trade.turnover_2022 / trade.target_2024 * 100", "formula: trade.turnover_2022 / (trade.target_2024 - trade.target_2024) * 100"),
+        replace_once(
+            "formula: trade.turnover_2022 / trade.target_2024 * 100",
+            "formula: trade.turnover_2022 / (trade.target_2024 - trade.target_2024) * 100",
+        ),
         "division by zero",
         ("formula: trade.turnover_2022 / (trade", 1),
     ),
@@ -124,9 +136,9 @@ CASES = [
     ),
     (
         "bad date",
-        replace_once("    date: \"2023-03-20\"\n", "    date: \"2023-03-32\"\n"),
+        replace_once('    date: "2023-03-20"\n', '    date: "2023-03-32"\n'),
         "date:",
-        ("    date: \"2023-03-32\"", 1),
+        ('    date: "2023-03-32"', 1),
     ),
 ]
 
@@ -146,14 +158,19 @@ def test_data_error_is_located(tmp_path: Path, name: str, text: str, expected: s
 
 
 def test_non_utf8_data_file(tmp_path: Path) -> None:
-    data = load_variant(tmp_path, REAL.encode("utf-8").replace("Russia–China trade".encode(), "Russia\x96China trade".encode("latin-1"), 1))
+    data = load_variant(
+        tmp_path,
+        REAL.encode("utf-8").replace("Russia–China trade".encode(), "Russia\x96China trade".encode("latin-1"), 1),
+    )
     assert any("not valid UTF-8" in message for message in messages(data))
 
 
 def test_several_mistakes_are_all_reported(tmp_path: Path) -> None:
     text = replace_once("    value: 185\n", "    value: 158\n")
     text = replace_once("    unit: percent\n    period: January", "    unit: percnt\n    period: January", text)
-    text = replace_once("  leader-meetings:\n    source: vovworld-2023-03\n", "  leader-meetings:\n    source: vovworld\n", text)
+    text = replace_once(
+        "  leader-meetings:\n    source: vovworld-2023-03\n", "  leader-meetings:\n    source: vovworld\n", text
+    )
     data = load_variant(tmp_path, text)
     joined = "\n".join(messages(data))
     assert "has value 158 billion" in joined

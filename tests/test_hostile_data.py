@@ -251,7 +251,7 @@ CASES = [
     ),
     (
         "spreadsheet formula in a label",
-        replace_once(TERM_LABEL, "    label: '=HYPERLINK(\"https://evil.example\",\"Xi\")'"),
+        replace_once(TERM_LABEL, '    label: \'=HYPERLINK("https://evil.example","Xi")\''),
         "label: starts with '=', which spreadsheets run as a formula",
         ("    label: '=HYPERLINK", 13),
     ),

@@ -6,7 +6,11 @@ from briefing.navigation import built_file, nav_entries, page_url
 
 
 def test_nav_entries_keep_order_and_top_level_section_and_skip_links_out() -> None:
-    nav = ["index.md", {"Topics": [{"Trade": "trade.md"}, {"Deeper": [{"Gas": "energy/gas.md"}]}]}, {"Web": "https://example.org/"}]
+    nav = [
+        "index.md",
+        {"Topics": [{"Trade": "trade.md"}, {"Deeper": [{"Gas": "energy/gas.md"}]}]},
+        {"Web": "https://example.org/"},
+    ]
     entries = nav_entries(nav)
     assert [(entry.section, entry.title, entry.src) for entry in entries] == [
         (None, "", "index.md"),

@@ -34,11 +34,27 @@ def test_numbers_in_every_form_readers_read_are_flagged() -> None:
         "<p>Trade hit 186bn, or US$18bn more; up 26pc, 2x faster, the 21st time, a 1.5-fold rise; "
         "forty leaders, a dozen deals, a hundred ships, a billion people, the fourth round, a threefold rise.</p>"
     )
-    assert tokens(html) == ["186bn", "US$18bn", "26pc", "2x", "21st", "1.5-fold", "forty", "dozen", "hundred", "billion", "fourth", "threefold"]
+    assert tokens(html) == [
+        "186bn",
+        "US$18bn",
+        "26pc",
+        "2x",
+        "21st",
+        "1.5-fold",
+        "forty",
+        "dozen",
+        "hundred",
+        "billion",
+        "fourth",
+        "threefold",
+    ]
 
 
 def test_small_number_words_and_names_pass() -> None:
-    assert tokens("<p>The two leaders met for the first time; the second visit; one of them; the G20 and COVID-19.</p>") == []
+    assert (
+        tokens("<p>The two leaders met for the first time; the second visit; one of them; the G20 and COVID-19.</p>")
+        == []
+    )
 
 
 def test_numbers_in_attributes_readers_see_are_flagged() -> None:
@@ -47,7 +63,9 @@ def test_numbers_in_attributes_readers_see_are_flagged() -> None:
 
 
 def test_allowed_phrase_passes_as_a_whole() -> None:
-    assert tokens("<p>Axis: billion cubic metres, but a billion more.</p>", frozenset({"billion cubic metres"})) == ["billion"]
+    assert tokens("<p>Axis: billion cubic metres, but a billion more.</p>", frozenset({"billion cubic metres"})) == [
+        "billion"
+    ]
 
 
 def test_names_with_digits_and_allowed_tokens_pass() -> None:
@@ -55,7 +73,7 @@ def test_names_with_digits_and_allowed_tokens_pass() -> None:
 
 
 def test_links_found_with_line_and_column_outside_code() -> None:
-    source = "# T\n\nSee [energy](energy.md#gas) and [web](https://example.org).\n```\n[x](nope.md)\n```\n<a href=\"trade.md\">t</a>\n"
+    source = '# T\n\nSee [energy](energy.md#gas) and [web](https://example.org).\n```\n[x](nope.md)\n```\n<a href="trade.md">t</a>\n'
     found = links_in(source)
     assert [(link.line, link.target) for link in found] == [(3, "energy.md#gas"), (7, "trade.md")]
     assert found[0].column == source.splitlines()[2].index("energy.md") + 1

@@ -99,8 +99,11 @@ def built_pages(site: Path) -> list[BuiltPage]:
 @pytest.fixture(scope="module")
 def chapter_starts(built_pages: list[BuiltPage], reader: PdfReader, page_texts: list[str]) -> dict[str, int]:
     """1-based PDF page where each chapter starts: where its bookmark points, a page that shows its title."""
-    bookmarks = {entry["/Title"]: reader.get_destination_page_number(entry) + 1
-                 for entry in reader.outline if not isinstance(entry, list)}
+    bookmarks = {
+        entry["/Title"]: reader.get_destination_page_number(entry) + 1
+        for entry in reader.outline
+        if not isinstance(entry, list)
+    }
     starts = {}
     for page in built_pages:
         assert page.title in bookmarks, f"{page.src}: no bookmark for '{page.title}'"
@@ -115,7 +118,7 @@ def chapter_text(page: BuiltPage, built_pages: list[BuiltPage], starts: dict[str
     first = starts[page.src]
     index = built_pages.index(page)
     last = starts[built_pages[index + 1].src] if index + 1 < len(built_pages) else len(texts)
-    return normalise(" ".join(texts[first - 1:last]))
+    return normalise(" ".join(texts[first - 1 : last]))
 
 
 def test_pdf_is_written_into_the_site(site: Path, reader: PdfReader, built_pages: list[BuiltPage]) -> None:
@@ -153,9 +156,7 @@ def test_parts_start_pages_and_chapters_run_on(
         opens_page = normalise(page_texts[start - 1]).startswith(page.title)
         if page.src in opening and not opens_page:
             words = page.title.split()
-            heading = next(
-                line for line in pdf_pages[start - 1].lines if line.text.startswith(" ".join(words[:2]))
-            )
+            heading = next(line for line in pdf_pages[start - 1].lines if line.text.startswith(" ".join(words[:2])))
             share = heading.baseline / pdf_pages[start - 1].height
             assert share < 0.5, f"{page.src} opens a part but runs on at {share:.0%} of page {start}"
         run_on += page.src not in opening and not opens_page
@@ -169,8 +170,12 @@ def test_every_figure_appears_as_the_html_renders_it(
     problems = []
     checked = 0
     for page in built_pages:
-        wanted = Counter(normalise(value.text_content()) for value in page.article.xpath(
-            './/*[contains(concat(" ", @class, " "), " fig__value ") or contains(concat(" ", @class, " "), " fig-value ")]'))
+        wanted = Counter(
+            normalise(value.text_content())
+            for value in page.article.xpath(
+                './/*[contains(concat(" ", @class, " "), " fig__value ") or contains(concat(" ", @class, " "), " fig-value ")]'
+            )
+        )
         text = chapter_text(page, built_pages, chapter_starts, page_texts)
         for value, count in wanted.items():
             pattern = re.compile(r"(?<![\w.$])" + re.escape(value).replace(r"\ ", r"\s+") + r"(?![\w$])")
@@ -318,20 +323,35 @@ def test_real_site_address_and_links_out_are_printed_once(pdf_with_real_address:
 def test_screen_only_parts_are_gone(page_texts: list[str]) -> None:
     text = "\n".join(page_texts)
     assert "¶" not in text
-    for screen_only in ("PDF of the briefing", "Download: plain text", "This page:", "Key figures entry", "Published 27"):
+    for screen_only in (
+        "PDF of the briefing",
+        "Download: plain text",
+        "This page:",
+        "Key figures entry",
+        "Published 27",
+    ):
         assert screen_only not in text, screen_only
-    assert "Every number in the briefing, with its source and exact wording." in " ".join(text.split())  # a standfirst stays
+    assert "Every number in the briefing, with its source and exact wording." in " ".join(
+        text.split()
+    )  # a standfirst stays
 
 
-def test_running_head_and_page_footer(page_texts: list[str], built_pages: list[BuiltPage],
-                                      chapter_starts: dict[str, int], pdf_pages: list[pdf_geometry.Page]) -> None:
+def test_running_head_and_page_footer(
+    page_texts: list[str],
+    built_pages: list[BuiltPage],
+    chapter_starts: dict[str, int],
+    pdf_pages: list[pdf_geometry.Page],
+) -> None:
     total = len(page_texts)
     for number, text in enumerate(page_texts[1:], start=2):
         assert f"Page {number} of {total}" in text
     for number in range(3, total + 1):
         # The head names the chapter at the top of the page: one opening the page, or the one running on.
-        opening = [page.title for page in built_pages if chapter_starts[page.src] == number
-                   and normalise(page_texts[number - 1]).startswith(page.title)]
+        opening = [
+            page.title
+            for page in built_pages
+            if chapter_starts[page.src] == number and normalise(page_texts[number - 1]).startswith(page.title)
+        ]
         running = [page.title for page in built_pages if chapter_starts[page.src] < number][-1:]
         page = pdf_pages[number - 1]
         head = " ".join(word.text for word in page.words if word.y_max < page.text_block[1])
@@ -339,13 +359,17 @@ def test_running_head_and_page_footer(page_texts: list[str], built_pages: list[B
     assert "Page 1 of" not in page_texts[0], "the cover has no footer"
 
 
-def test_outline_lists_the_chapters_in_order(reader: PdfReader, built_pages: list[BuiltPage],
-                                             page_texts: list[str]) -> None:
+def test_outline_lists_the_chapters_in_order(
+    reader: PdfReader, built_pages: list[BuiltPage], page_texts: list[str]
+) -> None:
     """The bookmarks are the contents: the same titles, in order, to the pages the contents give."""
     top = [entry for entry in reader.outline if not isinstance(entry, list)]
     assert [entry["/Title"] for entry in top] == ["Contents", *[page.title for page in built_pages]]
-    contents = {match.group(1): int(match.group(2)) for line in page_texts[1].splitlines()
-                if (match := re.match(r"(.+?)\s*(?:\.\s*)+(\d+)$", normalise(line)))}
+    contents = {
+        match.group(1): int(match.group(2))
+        for line in page_texts[1].splitlines()
+        if (match := re.match(r"(.+?)\s*(?:\.\s*)+(\d+)$", normalise(line)))
+    }
     for entry in top[1:]:
         assert contents[entry["/Title"]] == reader.get_destination_page_number(entry) + 1, entry["/Title"]
 
@@ -355,15 +379,20 @@ def test_outline_lists_the_chapters_in_order(reader: PdfReader, built_pages: lis
 
 
 def test_every_word_lies_inside_the_text_block(pdf_pages: list[pdf_geometry.Page]) -> None:
-    outside = [f"page {page.number}: {word.text!r} at x {word.x_min:.0f}-{word.x_max:.0f}, y {word.y_max:.0f}"
-               for page in pdf_pages[1:] for word in pdf_geometry.words_outside_text_block(page)]
+    outside = [
+        f"page {page.number}: {word.text!r} at x {word.x_min:.0f}-{word.x_max:.0f}, y {word.y_max:.0f}"
+        for page in pdf_pages[1:]
+        for word in pdf_geometry.words_outside_text_block(page)
+    ]
     assert sum(len(page.words) for page in pdf_pages) > 3000
     assert not outside, "\n".join(outside[:20])
 
 
 def test_no_note_marker_follows_a_digit(pdf_pages: list[pdf_geometry.Page]) -> None:
-    """"10²" reads as ten squared: a marker follows the word or punctuation that closes the phrase."""
-    markers = sum(pdf_geometry.is_marker(word, line) for page in pdf_pages for line in page.lines for word in line.words)
+    """ "10²" reads as ten squared: a marker follows the word or punctuation that closes the phrase."""
+    markers = sum(
+        pdf_geometry.is_marker(word, line) for page in pdf_pages for line in page.lines for word in line.words
+    )
     assert markers > 20, "the briefing has more note markers than that: did the marker detection break?"
     glued = [f"page {page.number}: {found}" for page in pdf_pages for found in pdf_geometry.markers_after_digits(page)]
     assert not glued, glued
@@ -493,8 +522,11 @@ def test_only_bundled_fonts_all_embedded(reader: PdfReader, pdf_bytes: bytes) ->
     assert fonts
     for name, font in fonts.items():
         assert re.fullmatch(r"/[A-Z]{6}\+Briefing-(Sans|Mono)(-[A-Za-z-]+)?", name), f"not a bundled font: {name}"
-        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font \
+        descriptor = (
+            font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            if "/DescendantFonts" in font
             else font["/FontDescriptor"]
+        )
         assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
     assert briefing_pdf.pdf_font_names(pdf_bytes) == {name.partition("+")[2] for name in fonts}
 
@@ -527,14 +559,20 @@ def test_cli_regenerates_the_same_bytes(site: Path, pdf_bytes: bytes, tmp_path: 
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or Project.load(ROOT).updated_epoch()}
     completed = subprocess.run(
         [sys.executable, "-m", "briefing.pdf", "--site", str(site), "--project", str(ROOT), "--output", str(output)],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     assert output.read_bytes() == pdf_bytes
     assert completed.stderr.strip().splitlines()[-1].startswith(f"PDF written: {output} (")
 
 
-def test_problems_go_to_the_briefing_logger(tmp_path: Path, caplog: pytest.LogCaptureFixture,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_problems_go_to_the_briefing_logger(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The command reports through ``logging.getLogger("briefing")``, not print(); stdout stays empty."""
     with caplog.at_level(logging.INFO, logger="briefing"):
         assert briefing_pdf.main(["--site", str(tmp_path), "--project", str(ROOT)]) == 1
@@ -547,11 +585,13 @@ def test_two_builds_give_identical_bytes(pdf_bytes: bytes, republished_site: Pat
     assert (republished_site / PDF_PATH).read_bytes() == pdf_bytes
 
 
-def test_page_needing_an_external_resource_fails_the_build(project: Path, tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_page_needing_an_external_resource_fails_the_build(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     page = project / "docs" / "energy.md"
-    page.write_text(page.read_text(encoding="utf-8") + '\n<img src="https://example.com/x.png" alt="A map">\n',
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + '\n<img src="https://example.com/x.png" alt="A map">\n', encoding="utf-8"
+    )
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("the last good site", encoding="utf-8")
@@ -575,29 +615,45 @@ def small_site(root: Path, body: str) -> Path:
     shutil.copytree(ROOT / "docs" / "assets" / "fonts", site / "assets" / "fonts")
     (site / "index.html").write_text(
         '<html lang="en"><body><article class="md-content__inner md-typeset">'
-        f"<h1 id=\"home\">Home</h1>{body}</article></body></html>", encoding="utf-8")
+        f'<h1 id="home">Home</h1>{body}</article></body></html>',
+        encoding="utf-8",
+    )
     return site
 
 
-COVER = briefing_pdf.Cover(title="T", subtitle="S", as_of="1 March 2023", version="1.0.0", updated="2 March 2023",
-                           publisher="P", author="A", licence="L", description="D", site_url="https://example.org/")
+COVER = briefing_pdf.Cover(
+    title="T",
+    subtitle="S",
+    as_of="1 March 2023",
+    version="1.0.0",
+    updated="2 March 2023",
+    publisher="P",
+    author="A",
+    licence="L",
+    description="D",
+    site_url="https://example.org/",
+)
 
 
 def render_small(site: Path) -> briefing_pdf.PdfReport:
     import datetime as dt
 
-    markup = briefing_pdf.assemble(site, [NavEntry(None, "Home", "index.md")], COVER,
-                                   dt.datetime(2023, 3, 1, tzinfo=dt.UTC))
+    markup = briefing_pdf.assemble(
+        site, [NavEntry(None, "Home", "index.md")], COVER, dt.datetime(2023, 3, 1, tzinfo=dt.UTC)
+    )
     return briefing_pdf.render(markup, site, site / PDF_PATH)
 
 
-@pytest.mark.parametrize("reference", [
-    "https://example.com/x.png",
-    "http://example.com/x.png",
-    "//example.com/x.png",
-    "data:image/png;base64,iVBORw0KGgo=",
-    "file:///etc/hostname",
-])
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "https://example.com/x.png",
+        "http://example.com/x.png",
+        "//example.com/x.png",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "file:///etc/hostname",
+    ],
+)
 def test_external_image_is_refused_before_rendering(tmp_path: Path, reference: str) -> None:
     site = small_site(tmp_path, f'<p><img src="{html.escape(reference)}" alt="x"></p>')
     with pytest.raises(briefing_pdf.PdfError) as error:
@@ -634,8 +690,11 @@ def test_fetcher_serves_files_inside_the_site_only(tmp_path: Path) -> None:
 
 
 def test_local_image_and_links_are_kept(tmp_path: Path) -> None:
-    site = small_site(tmp_path, '<p id="p">A <a href="#p">link</a>, <a href="https://example.com/">out</a>.</p>'
-                                '<p><img src="assets/dot.png" alt="dot"></p>')
+    site = small_site(
+        tmp_path,
+        '<p id="p">A <a href="#p">link</a>, <a href="https://example.com/">out</a>.</p>'
+        '<p><img src="assets/dot.png" alt="dot"></p>',
+    )
     from PIL import Image
 
     Image.new("RGB", (4, 4), "red").save(site / "assets" / "dot.png")
@@ -652,16 +711,20 @@ def test_link_to_a_missing_anchor_fails(tmp_path: Path) -> None:
 
 
 def test_chapter_ids_are_prefixed_and_references_follow(tmp_path: Path) -> None:
-    site = small_site(tmp_path, '<p id="a" aria-describedby="b">x</p><small id="b">y</small>'
-                                '<svg viewBox="0 0 10 10"><defs><clipPath id="c"><rect width="5" height="5"/>'
-                                '</clipPath></defs><rect width="9" height="9" clip-path="url(#c)"/>'
-                                '<text font-family="DejaVu Sans" x="1" y="9">t</text></svg>')
+    site = small_site(
+        tmp_path,
+        '<p id="a" aria-describedby="b">x</p><small id="b">y</small>'
+        '<svg viewBox="0 0 10 10"><defs><clipPath id="c"><rect width="5" height="5"/>'
+        '</clipPath></defs><rect width="9" height="9" clip-path="url(#c)"/>'
+        '<text font-family="DejaVu Sans" x="1" y="9">t</text></svg>',
+    )
     import datetime as dt
 
-    markup = briefing_pdf.assemble(site, [NavEntry(None, "Home", "index.md")], COVER,
-                                   dt.datetime(2023, 3, 1, tzinfo=dt.UTC))
+    markup = briefing_pdf.assemble(
+        site, [NavEntry(None, "Home", "index.md")], COVER, dt.datetime(2023, 3, 1, tzinfo=dt.UTC)
+    )
     assert 'id="home--a"' in markup and 'aria-describedby="home--b"' in markup
-    assert 'url(#home--c)' in markup and 'id="home--c"' in markup
+    assert "url(#home--c)" in markup and 'id="home--c"' in markup
     assert "DejaVu" not in markup
     report = briefing_pdf.render(markup, site, site / PDF_PATH)
     assert briefing_pdf.foreign_fonts(report.path.read_bytes()) == []
@@ -692,8 +755,9 @@ def test_charts_span_the_text_width_with_their_captions(reader: PdfReader, pdf_p
         assert abs(x1 - left) < 1.5, f"{title}: starts at x {x1:.0f}, the text block at {left:.0f}"
         if x2 >= right - 1.5:
             continue
-        beside = " ".join(word.text for word in page.words
-                          if word.x_min > x2 and y1 - 2 <= word.y_min and word.y_max <= y2 + 2)
+        beside = " ".join(
+            word.text for word in page.words if word.x_min > x2 and y1 - 2 <= word.y_min and word.y_max <= y2 + 2
+        )
         assert " ".join(title.split()[:4]) in beside, f"{title}: {x2 - x1:.0f} pt wide, caption not beside it"
         assert max(word.x_max for word in page.words if word.x_min > x2 and y1 - 2 <= word.y_min <= y2) > right - 30
 
@@ -701,8 +765,12 @@ def test_charts_span_the_text_width_with_their_captions(reader: PdfReader, pdf_p
 def test_no_heading_ends_a_page(pdf_pages: list[pdf_geometry.Page]) -> None:
     """A heading (type of 10.5 pt and up) is never the last line of body text on a page (after the contents)."""
     for page in pdf_pages[2:]:
-        body = [line for line in page.lines if page.in_page_area(line.words[0])
-                and any(word.height >= pdf_geometry.BODY_BOX_HEIGHT for word in line.words)]
+        body = [
+            line
+            for line in page.lines
+            if page.in_page_area(line.words[0])
+            and any(word.height >= pdf_geometry.BODY_BOX_HEIGHT for word in line.words)
+        ]
         if body:
             last = body[-1]
             assert min(word.height for word in last.words) < 14, f"page {page.number} ends with {last.text!r}"
@@ -718,8 +786,11 @@ def test_boxes_are_not_split(built_pages: list[BuiltPage], page_texts: list[str]
                 tip.drop_tree()  # a footnote in print
             words = normalise(box.text_content()).split()
             first, last = " ".join(words[:3]), " ".join(words[-4:])
-            pages = [number for number, text in enumerate(page_texts, start=1)
-                     if first in normalise(text) and last in normalise(text)]
+            pages = [
+                number
+                for number, text in enumerate(page_texts, start=1)
+                if first in normalise(text) and last in normalise(text)
+            ]
             assert pages, f"{page.src}: the box '{first} … {last}' is split across pages"
             checked += 1
     assert checked >= 1

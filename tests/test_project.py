@@ -57,7 +57,10 @@ def test_unknown_setting_is_reported_by_a_plain_build(project: Path) -> None:
     set_extra_briefing(project, "    data: data/briefing.yml\n    alowed_numbers: []\n")
     result = run_build(project)
     assert result.returncode != 0
-    assert re.search(r"mkdocs\.yml:\d+: unknown setting extra\.briefing\.alowed_numbers \(did you mean 'allowed_numbers'\?\)", result.output), result.output
+    assert re.search(
+        r"mkdocs\.yml:\d+: unknown setting extra\.briefing\.alowed_numbers \(did you mean 'allowed_numbers'\?\)",
+        result.output,
+    ), result.output
 
 
 @pytest.mark.slow
@@ -93,7 +96,10 @@ def test_properdocs_builds_the_same_pages_as_mkdocs(tmp_path: Path) -> None:
         site = tmp_path / generator
         completed = subprocess.run(
             [sys.executable, "-m", generator, "build", "--strict", "--site-dir", str(site)],
-            cwd=ROOT, capture_output=True, text=True, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert completed.returncode == 0, completed.stdout + completed.stderr
         sites[generator] = site
@@ -139,4 +145,7 @@ def test_hsts_header_follows_the_setting() -> None:
     from briefing.hosting import security_headers
 
     assert security_headers([])["Strict-Transport-Security"] == "max-age=31536000"
-    assert security_headers([], hsts_include_subdomains=True)["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert (
+        security_headers([], hsts_include_subdomains=True)["Strict-Transport-Security"]
+        == "max-age=31536000; includeSubDomains"
+    )

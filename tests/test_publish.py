@@ -28,7 +28,14 @@ def test_two_builds_are_byte_identical(published_site: Path, republished_site: P
     assert first_files.keys() == second_files.keys()
     differing = [name for name in first_files if first_files[name] != second_files[name]]
     assert differing == []
-    for required in ("sitemap.xml", "sitemap.xml.gz", "search/search_index.json", HEADERS_FILE, NGINX_CONF, "index.html.gz"):
+    for required in (
+        "sitemap.xml",
+        "sitemap.xml.gz",
+        "search/search_index.json",
+        HEADERS_FILE,
+        NGINX_CONF,
+        "index.html.gz",
+    ):
         assert required in first_files, required
 
 
@@ -38,7 +45,9 @@ def test_failed_build_leaves_the_last_good_site_untouched(project: Path) -> None
     assert publish(project, site) == 0
     before = digest_tree(site)
     data_file = project / "data" / "briefing.yml"
-    data_file.write_text(data_file.read_text(encoding="utf-8").replace("    value: 185\n", "    value: 158\n", 1), encoding="utf-8")
+    data_file.write_text(
+        data_file.read_text(encoding="utf-8").replace("    value: 185\n", "    value: 158\n", 1), encoding="utf-8"
+    )
     assert publish(project, site) != 0
     assert digest_tree(site) == before
     assert sorted(path.name for path in project.iterdir() if path.name.startswith(".site")) == []
@@ -60,8 +69,15 @@ def test_precompressed_copies_match_their_originals(published_site: Path) -> Non
 
 def test_published_site_is_world_readable(published_site: Path) -> None:
     """Directories 0755 and files 0644, the site folder included (mkdtemp makes it 0700), whatever the umask."""
-    modes = {path.relative_to(published_site).as_posix() or ".": stat.S_IMODE(path.stat().st_mode) for path in [published_site, *published_site.rglob("*")]}
-    wrong = {path: oct(mode) for path, mode in modes.items() if mode != (0o755 if (published_site / path).is_dir() else 0o644)}
+    modes = {
+        path.relative_to(published_site).as_posix() or ".": stat.S_IMODE(path.stat().st_mode)
+        for path in [published_site, *published_site.rglob("*")]
+    }
+    wrong = {
+        path: oct(mode)
+        for path, mode in modes.items()
+        if mode != (0o755 if (published_site / path).is_dir() else 0o644)
+    }
     assert wrong == {}
     assert len(modes) > 50
 

@@ -47,7 +47,9 @@ SOURCE = (
         ("a dozen ministers", 12, 1, "count", None),
     ],
 )
-def test_span_is_read_as_one_number_with_scale_and_kind(span: str, value: float, scale: float, kind: str, currency: str | None) -> None:
+def test_span_is_read_as_one_number_with_scale_and_kind(
+    span: str, value: float, scale: float, kind: str, currency: str | None
+) -> None:
     stated = read_statement(span)
     assert (stated.value, stated.scale, stated.kind, stated.currency) == (value, scale, kind, currency)
 
@@ -85,13 +87,22 @@ def test_qualifier_before_a_number(passage: str, position_of: str, qualifier: st
 @pytest.mark.parametrize(
     ("quote", "problem"),
     [
-        ("Last year trade turnover between Russia and China reached a record 185 billion USD, very close to the goal of 200 billion USD by 2024.", None),
+        (
+            "Last year trade turnover between Russia and China reached a record 185 billion USD, very close to the goal of 200 billion USD by 2024.",
+            None,
+        ),
         ("very close to the goal of 200 billion USD by 2024.", None),  # a clause, from its comma
         ("Last year trade turnover between Russia and China reached a record 185 billion USD", None),  # up to the comma
-        ("Chinese President Xi Jinping meets Russian President Vladimir Putin at the Kremlin on March 20, 2023.", None),  # after page furniture
+        (
+            "Chinese President Xi Jinping meets Russian President Vladimir Putin at the Kremlin on March 20, 2023.",
+            None,
+        ),  # after page furniture
         ("Four units", "is a fragment of 2 words"),
         ("Four units of the Tianwan Nuclear Power Plant", "stops in the middle of a sentence"),
-        ("trade turnover between Russia and China reached a record 185 billion USD,", "starts in the middle of a sentence"),
+        (
+            "trade turnover between Russia and China reached a record 185 billion USD,",
+            "starts in the middle of a sentence",
+        ),
     ],
 )
 def test_evidence_is_a_whole_sentence_or_clause(quote: str, problem: str | None) -> None:

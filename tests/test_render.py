@@ -27,7 +27,9 @@ def test_text_from_data_is_escaped_even_if_validation_was_bypassed() -> None:
 
 def test_unknown_id_is_located_in_the_page_source_with_a_suggestion() -> None:
     subject = renderer()
-    source = "---\ntitle: T\n---\n\nText {{ figure('trade.turnover_2022') }} and\n{{ figure(\"trade.turnovr_2022\") }}.\n"
+    source = (
+        "---\ntitle: T\n---\n\nText {{ figure('trade.turnover_2022') }} and\n{{ figure(\"trade.turnovr_2022\") }}.\n"
+    )
     subject.begin_page("trade.md", source)
     subject.figure("trade.turnovr_2022")
     [problem] = list(subject.problems)
@@ -100,8 +102,11 @@ def test_deferred_figures_give_search_only_their_text_and_the_page_the_same_mark
     for subject in (plain, deferring):
         subject.begin_page("trade.md", "")
         macros = subject.macros()
-        tokens = [macros["figure"]("trade.turnover_2022"), macros["derived"]("trade.target_share_2022"),
-                  macros["figure"]("trade.turnover_2022")]
+        tokens = [
+            macros["figure"]("trade.turnover_2022"),
+            macros["derived"]("trade.target_share_2022"),
+            macros["figure"]("trade.turnover_2022"),
+        ]
         pages.append(subject.expand("<p>Trade reached {} ({}), again {}.</p>".format(*tokens)))
     full, deferred = pages
     assert 'class="fig__tip"' not in deferred and "US$185 billion" in deferred

@@ -56,7 +56,11 @@ def pages_with_word(index: dict, word: str) -> set[str]:
 
 
 def test_index_uses_the_configured_separator(index: dict) -> None:
-    configured = next(plugin for plugin in read_mkdocs_config(ROOT / "mkdocs.yml")["plugins"] if isinstance(plugin, dict) and "search" in plugin)
+    configured = next(
+        plugin
+        for plugin in read_mkdocs_config(ROOT / "mkdocs.yml")["plugins"]
+        if isinstance(plugin, dict) and "search" in plugin
+    )
     assert index["config"]["separator"] == configured["search"]["separator"]
 
 
@@ -72,7 +76,14 @@ def test_searching_a_number_with_its_sign_finds_the_same_words(index: dict) -> N
     separator = index["config"]["separator"]
     assert words("US$185 billion", separator) == {"us$", "185", "billion"}
     assert words("up 26% on", separator) == {"up", "26", "on"}
-    assert words("a record 15.5 billion cubic metres.", separator) == {"a", "record", "15.5", "billion", "cubic", "metres"}
+    assert words("a record 15.5 billion cubic metres.", separator) == {
+        "a",
+        "record",
+        "15.5",
+        "billion",
+        "cubic",
+        "metres",
+    }
     assert words("January–February 2023", separator) == {"january", "february", "2023"}
 
 
@@ -86,7 +97,9 @@ def test_index_holds_no_chart_internals(index: dict, data) -> None:
             root = etree.fromstring(inline_svg)
             drawn = ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
             assert len(drawn) > 5
-            values = [point.value_text for point in rendered.points if len(point.value_text) > 4]  # not "2nd": prose says it too
+            values = [
+                point.value_text for point in rendered.points if len(point.value_text) > 4
+            ]  # not "2nd": prose says it too
             chart_only = values + [key for key in KEYS if key in drawn]
             for string in chart_only:  # bar labels ("January–February 2023") are phrases of the prose too
                 assert string in drawn and string not in text, (chart_id, string)

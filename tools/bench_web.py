@@ -45,16 +45,33 @@ def audit(url: str, out: Path) -> dict[str, object]:
     """Run Lighthouse (mobile preset) on ``url`` and summarise its report."""
     env = {**os.environ, "CHROME_PATH": chromium()}
     subprocess.run(
-        ["node", str(lighthouse()), url, "--output=json", f"--output-path={out}", "--quiet",
-         f"--chrome-flags={CHROME_FLAGS}", "--only-categories=performance,accessibility,best-practices,seo"],
-        env=env, check=True,
+        [
+            "node",
+            str(lighthouse()),
+            url,
+            "--output=json",
+            f"--output-path={out}",
+            "--quiet",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--only-categories=performance,accessibility,best-practices,seo",
+        ],
+        env=env,
+        check=True,
     )
     report = json.loads(out.read_text(encoding="utf-8"))
     audits = report["audits"]
     requests = audits["network-requests"]["details"]["items"]
     host = urlparse(url).hostname
-    third_party = [item["url"] for item in requests if urlparse(item["url"]).hostname not in {host, None} and not item["url"].startswith("data:")]
-    failing = [key for key, value in audits.items() if value.get("score") is not None and value["score"] < 1 and value.get("scoreDisplayMode") == "binary"]
+    third_party = [
+        item["url"]
+        for item in requests
+        if urlparse(item["url"]).hostname not in {host, None} and not item["url"].startswith("data:")
+    ]
+    failing = [
+        key
+        for key, value in audits.items()
+        if value.get("score") is not None and value["score"] < 1 and value.get("scoreDisplayMode") == "binary"
+    ]
     return {
         "url": url,
         **{name: round(category["score"] * 100) for name, category in report["categories"].items()},
@@ -88,12 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             process.terminate()
             process.wait(timeout=10)
-    print("| page | performance | accessibility | best practices | SEO | FCP s | LCP s | SI s | TBT ms | CLS | transfer KiB | requests | third-party |")
+    print(
+        "| page | performance | accessibility | best practices | SEO | FCP s | LCP s | SI s | TBT ms | CLS | transfer KiB | requests | third-party |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
-        print(f"| {urlparse(str(row['url'])).path} | {row['performance']} | {row['accessibility']} | {row['best-practices']} | {row['seo']} "
-              f"| {row['FCP s']} | {row['LCP s']} | {row['SI s']} | {row['TBT ms']} | {row['CLS']} "
-              f"| {row['transfer KiB']} | {row['requests']} | {row['third-party requests']} |")
+        print(
+            f"| {urlparse(str(row['url'])).path} | {row['performance']} | {row['accessibility']} | {row['best-practices']} | {row['seo']} "
+            f"| {row['FCP s']} | {row['LCP s']} | {row['SI s']} | {row['TBT ms']} | {row['CLS']} "
+            f"| {row['transfer KiB']} | {row['requests']} | {row['third-party requests']} |"
+        )
     for row in rows:
         if row["failing audits"]:
             print(f"{urlparse(str(row['url'])).path}: failing audits: {', '.join(row['failing audits'])}")

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 class QuietHandler(SimpleHTTPRequestHandler):
     """Serves files without logging every request."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
@@ -48,7 +48,9 @@ def require_tool(path: str | None, message: str) -> str:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    return require_tool(find_chromium(), "no Chromium found: install it (apt-get install chromium) or set CHROMIUM=/path/to/chrome")
+    return require_tool(
+        find_chromium(), "no Chromium found: install it (apt-get install chromium) or set CHROMIUM=/path/to/chrome"
+    )
 
 
 @pytest.fixture(scope="session")

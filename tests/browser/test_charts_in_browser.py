@@ -51,16 +51,22 @@ def rgb(colour: str) -> tuple[float, float, float, float]:
 def over(colour: str, background: str) -> tuple[float, float, float]:
     red, green, blue, alpha = rgb(colour)
     base = rgb(background)
-    return tuple(alpha * channel + (1 - alpha) * under for channel, under in zip((red, green, blue), base[:3], strict=True))  # type: ignore[return-value]
+    return tuple(
+        alpha * channel + (1 - alpha) * under for channel, under in zip((red, green, blue), base[:3], strict=True)
+    )  # type: ignore[return-value]
 
 
 def luminance(channels: tuple[float, float, float]) -> float:
-    linear = [value / 255 / 12.92 if value / 255 <= 0.04045 else ((value / 255 + 0.055) / 1.055) ** 2.4 for value in channels]
+    linear = [
+        value / 255 / 12.92 if value / 255 <= 0.04045 else ((value / 255 + 0.055) / 1.055) ** 2.4 for value in channels
+    ]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def contrast(colour: str, background: str) -> float:
-    lighter, darker = sorted((luminance(over(colour, background)), luminance(over(background, "rgb(255, 255, 255)"))), reverse=True)
+    lighter, darker = sorted(
+        (luminance(over(colour, background)), luminance(over(background, "rgb(255, 255, 255)"))), reverse=True
+    )
     return (lighter + 0.05) / (darker + 0.05)
 
 
@@ -82,7 +88,9 @@ def test_charts_fill_the_column_with_text_near_body_size(browser, site_url: str,
     for drawing in drawings(browser, site_url, width, "light"):
         assert drawing["shown"] == 2, "a narrow and a wide drawing"
         assert drawing["layout"] == ("narrow" if width < 600 else "wide"), drawing["id"]
-        assert abs(drawing["width"] - drawing["column"]) <= 1, f"{drawing['id']}: {drawing['width']:.0f} px of a {drawing['column']:.0f} px column"
+        assert abs(drawing["width"] - drawing["column"]) <= 1, (
+            f"{drawing['id']}: {drawing['width']:.0f} px of a {drawing['column']:.0f} px column"
+        )
         assert drawing["right"] <= width
         text_px = 12 * drawing["width"] / drawing["viewBoxWidth"]
         assert 13 <= text_px <= 18, f"{drawing['id']} at {width} px: chart text at {text_px:.1f} px"
@@ -103,19 +111,26 @@ def test_every_chart_mark_has_contrast_in_both_schemes(browser, site_url: str, w
                 ratio = contrast(paint, drawing["background"])
                 checked += 1
                 if ratio < needed:
-                    failures.append(f"{drawing['id']} {mark['tag']} {mark['text'][:20]!r} {paint} on {drawing['background']}: {ratio:.2f}:1")
+                    failures.append(
+                        f"{drawing['id']} {mark['tag']} {mark['text'][:20]!r} {paint} on {drawing['background']}: {ratio:.2f}:1"
+                    )
     assert checked > 100
     assert failures == []
 
 
-@pytest.mark.parametrize(("query", "page_path"), [("185", "/trade/"), ("15.5", "/energy/"), ("26%", "/trade/"), ("33.7", "/trade/"), ("US$185", "/trade/")])
+@pytest.mark.parametrize(
+    ("query", "page_path"),
+    [("185", "/trade/"), ("15.5", "/energy/"), ("26%", "/trade/"), ("33.7", "/trade/"), ("US$185", "/trade/")],
+)
 def test_search_box_finds_numbers(page, site_url: str, query: str, page_path: str) -> None:
     page.goto(site_url + "visit/", wait_until="networkidle")
     page.keyboard.press("/")
     page.locator("input.md-search__input").press_sequentially(query, delay=20)
     first = page.locator(".md-search-result__item a").first
     first.wait_for(state="visible", timeout=10_000)
-    assert urlparse(first.get_attribute("href")).path.endswith(page_path), page.locator(".md-search-result").inner_text()
+    assert urlparse(first.get_attribute("href")).path.endswith(page_path), page.locator(
+        ".md-search-result"
+    ).inner_text()
 
 
 def test_search_results_show_no_chart_text(page, site_url: str) -> None:
@@ -123,7 +138,9 @@ def test_search_results_show_no_chart_text(page, site_url: str) -> None:
     page.keyboard.press("/")
     page.locator("input.md-search__input").press_sequentially("Power of Siberia", delay=20)
     page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
-    page.locator(".md-search-result__more summary").evaluate_all("summaries => summaries.forEach(summary => summary.click())")
+    page.locator(".md-search-result__more summary").evaluate_all(
+        "summaries => summaries.forEach(summary => summary.click())"
+    )
     results = page.locator(".md-search-result").inner_text()
     assert "Power of Siberia" in results
     for internal in ("051015", "bcm", "Gas supplied, billion cubic metres", "Bar chart", "Derived: computed"):

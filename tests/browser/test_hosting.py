@@ -50,7 +50,11 @@ def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 def test_every_page_and_download_is_served_as_built(nginx_url: str, published_site: Path) -> None:
     """200 for every page and every downloadable file, read by an unprivileged nginx with no chmod by the test."""
     paths = [page_path(src) for src in nav_pages()]
-    paths += [path.relative_to(published_site).as_posix() for path in sorted((published_site / "downloads").rglob("*")) if path.is_file()]
+    paths += [
+        path.relative_to(published_site).as_posix()
+        for path in sorted((published_site / "downloads").rglob("*"))
+        if path.is_file()
+    ]
     paths += ["404.html", "sitemap.xml", "search/search_index.json", "assets/briefing.min.css"]
     statuses = {path: fetch(nginx_url + path)[0] for path in paths}
     assert {path: status for path, status in statuses.items() if status != 200} == {}
@@ -60,7 +64,13 @@ def test_every_page_and_download_is_served_as_built(nginx_url: str, published_si
 def test_headers_are_served(nginx_url: str, published_site: Path) -> None:
     status, headers, _ = fetch(nginx_url)
     assert status == 200
-    for name in ("content-security-policy", "x-content-type-options", "referrer-policy", "permissions-policy", "strict-transport-security"):
+    for name in (
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "permissions-policy",
+        "strict-transport-security",
+    ):
         assert name in headers, name
     policy = dict(directive.strip().split(" ", 1) for directive in headers["content-security-policy"].split(";"))
     assert "'unsafe-inline'" not in policy["script-src"]
@@ -88,7 +98,9 @@ def test_downloads_have_their_content_type(nginx_url: str, published_site: Path,
     status, headers, _ = fetch(nginx_url + path)
     assert (status, headers["content-type"]) == (200, content_type)
     if "charset" in content_type:  # the same type for hosts that read _headers
-        assert f"/{path}\n  Content-Type: {content_type}" in (published_site / HEADERS_FILE).read_text(encoding="utf-8") or path.endswith((".txt", ".svg"))
+        assert f"/{path}\n  Content-Type: {content_type}" in (published_site / HEADERS_FILE).read_text(
+            encoding="utf-8"
+        ) or path.endswith((".txt", ".svg"))
 
 
 def test_hosting_files_are_not_served(nginx_url: str) -> None:

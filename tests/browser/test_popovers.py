@@ -272,7 +272,8 @@ def test_reference_table_cells_never_spill_into_the_next(browser, site_url: str,
     spilled = []
     for path in ("key-figures/", "timeline/", "people/"):
         page.goto(site_url + path, wait_until="networkidle")
-        spilled += page.evaluate("""(path) => {
+        spilled += page.evaluate(
+            """(path) => {
           const bad = [];
           for (const cell of document.querySelectorAll('article td, article th')) {
             if (cell.clientWidth <= 1) continue;  // visually hidden column heads
@@ -285,6 +286,8 @@ def test_reference_table_cells_never_spill_into_the_next(browser, site_url: str,
             }
           }
           return bad;
-        }""", path)
+        }""",
+            path,
+        )
     context.close()
     assert spilled == []

@@ -24,7 +24,10 @@ def watch(page):
     page.on("pageerror", lambda error: record["console"].append(str(error)))
     page.on("requestfailed", lambda request: record["failed"].append(f"{request.url} {request.failure}"))
     page.on("request", lambda request: record["requests"].append(request.url))
-    page.on("response", lambda response: response.status >= 400 and record["bad_status"].append(f"{response.status} {response.url}"))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and record["bad_status"].append(f"{response.status} {response.url}"),
+    )
     return record
 
 
@@ -67,7 +70,9 @@ def test_colour_scheme_toggle_works_and_persists(page, site_url: str) -> None:
 
 @pytest.mark.parametrize("src", PAGES)
 def test_no_horizontal_scroll_on_a_phone(browser, site_url: str, src: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.goto(site_url + page_path(src), wait_until="networkidle")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -78,7 +83,9 @@ def test_no_horizontal_scroll_on_a_phone(browser, site_url: str, src: str) -> No
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 @pytest.mark.parametrize("src", PAGES)
 def test_no_accessibility_violations(browser, site_url: str, src: str, scheme: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark" if scheme == "slate" else "light")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="dark" if scheme == "slate" else "light"
+    )
     page = context.new_page()
     page.goto(site_url + page_path(src), wait_until="networkidle")
     assert page.get_attribute("body", "data-md-color-scheme") == scheme
@@ -100,7 +107,7 @@ def test_home_first_view_weight(browser, site_url: str) -> None:
     def on_response(response) -> None:
         try:
             body = response.body()
-        except Exception:  # redirects and aborted responses carry no body
+        except Exception:  # noqa: BLE001  # redirects and aborted responses carry no body
             return
         content_type = response.headers.get("content-type", "")
         compressible = any(kind in content_type for kind in ("text", "javascript", "json", "xml", "svg"))

@@ -330,7 +330,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     project_dir = Path(args.project).resolve()
     site = (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site)
-    return publish(project_dir, site, generator=args.generator, cache_dir=args.cache, use_cache=not args.no_cache)
+    # The steps report through the `briefing` logger (PDF written, WeasyPrint warnings): show it here.
+    import logging
+
+    briefing_log = logging.getLogger("briefing")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    briefing_log.addHandler(handler)
+    briefing_log.setLevel(logging.INFO)
+    try:
+        return publish(project_dir, site, generator=args.generator, cache_dir=args.cache, use_cache=not args.no_cache)
+    finally:
+        briefing_log.removeHandler(handler)
 
 
 if __name__ == "__main__":

@@ -20,70 +20,35 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from briefing.quotes import ORDINAL_WORDS, TENS_WORDS, UNITS_WORDS
+
 # Digits, with a currency sign before and letters, % or "-fold" after: 185, 1,000, 33.7, US$18bn, 26pc, 2x, 21st, 1.5-fold.
 DIGITS = re.compile(
     r"(?<![\w.,$€£¥₽])(?<![A-Za-z]-)"
     r"(?P<token>(?:[A-Z]{1,2}\$|[$€£¥₽])?\d+(?:[.,]\d+)*(?:-fold\b|[A-Za-z%]+)?"
     r"(?:[ \u00a0-](?:hundred|thousand|million|billion|trillion)\b)?)"
 )
-_CARDINALS = [
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-]
-_ORDINALS = [
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
-    "thirtieth",
-    "fortieth",
-    "fiftieth",
-    "sixtieth",
-    "seventieth",
-    "eightieth",
-    "ninetieth",
-    "hundredth",
-    "thousandth",
-    "millionth",
-    "billionth",
-]
+# Number words from "three" up (one and two read as ordinary words), from the same tables
+# the evidence check reads numbers with, so the two never disagree on what is a number.
+_CARDINALS = [word for word, value in {**UNITS_WORDS, **TENS_WORDS}.items() if value >= 3]
+_ORDINALS = list(
+    dict.fromkeys(
+        [word for word, rank in ORDINAL_WORDS.items() if rank >= 3]
+        + [
+            "thirtieth",
+            "fortieth",
+            "fiftieth",
+            "sixtieth",
+            "seventieth",
+            "eightieth",
+            "ninetieth",
+            "hundredth",
+            "thousandth",
+            "millionth",
+            "billionth",
+        ]
+    )
+)
 _LARGE = ["hundreds?", "thousands?", "millions?", "billions?", "trillions?", "dozens?"]
 WORDS = re.compile(
     r"(?<![\w-])(?P<token>(?:" + "|".join(sorted([*_CARDINALS, *_ORDINALS, *_LARGE], key=len, reverse=True)) + r")"

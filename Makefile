@@ -55,8 +55,10 @@ edition: build ## Freeze the published edition into editions/: make edition VERS
 test: $(STAMP) lint ## Run lint, then all tests: unit, build, bad input, browser, hosting and PDF
 	$(PY) -m pytest
 
+JOBS ?= 2## pytest workers for `make test-fast` (pytest-xdist); 1 runs the tests in one process
+
 test-fast: $(STAMP) ## Run the quick tier: no browser, no real-site build, no PDF (tests marked slow or browser are left out)
-	BRIEFING_FUZZ_EXAMPLES=100 $(PY) -m pytest -m "not browser and not slow"
+	BRIEFING_FUZZ_EXAMPLES=100 $(PY) -m pytest -m "not browser and not slow" $(if $(filter-out 1,$(JOBS)),-n $(JOBS))
 
 lint: $(STAMP) ## Check the code: ruff (lint and format) and mypy (strict on briefing/)
 	$(PY) -m ruff check briefing hooks macros.py tests scripts tools

@@ -166,6 +166,7 @@ def test_no_place_to_write_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "briefing.publish", "--project", str(ROOT), "--site", "/proc/briefing-no-such/site"],
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         check=False,

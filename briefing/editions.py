@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import re
 import shutil
 import sys
@@ -30,10 +31,16 @@ from typing import Any
 
 from briefing.data import BriefingData, load_briefing
 from briefing.formatting import format_quantity
+from briefing.logs import to_terminal
 
 EDITIONS_DIR = "editions"
 EDITION_PDF = "briefing.pdf"
 SITE_EDITIONS_DIR = "downloads/editions"  # where readers download earlier editions' PDFs
+log = logging.getLogger(__name__)  # briefing.editions: a child of the `briefing` logger (see briefing.logs)
+
+
+class EditionError(Exception):
+    """The current data cannot be frozen as the edition asked for; the message says what to do."""
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -246,15 +253,18 @@ def sitemap_with_page_dates(sitemap: str, dates_by_url: dict[str, dt.date]) -> s
 
 
 def freeze(project_dir: Path, version: str, pdf: Path | None) -> Path:
-    """Write ``editions/<version>.json`` (and the PDF beside it) from the current data; return the JSON's path."""
+    """Write ``editions/<version>.json`` (and the PDF beside it) from the current data; return the JSON's path.
+
+    Raises :class:`EditionError` when the data has problems or is not at ``version``.
+    """
     from briefing.project import Project
 
     project = Project.load(project_dir)
     data = load_briefing(project.data_file, project.data_display_path, frozenset(project.settings.allowed_numbers))
     if data.problems or data.meta is None:
-        raise SystemExit("the data file has problems; run make build first:\n" + data.problems.report())
+        raise EditionError("the data file has problems; run make build first:\n" + data.problems.report())
     if data.meta.version != version:
-        raise SystemExit(
+        raise EditionError(
             f"meta.version is {data.meta.version}, not {version}: set it in {project.data_display_path} first"
         )
     folder = project_dir / EDITIONS_DIR
@@ -275,8 +285,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf", type=Path, default=None, help="the PDF as published, kept beside the snapshot")
     parser.add_argument("--project", type=Path, default=Path("."))
     args = parser.parse_args(argv)
-    target = freeze(args.project.resolve(), args.version, args.pdf)
-    print(f"Edition {args.version} frozen in {target}")
+    from briefing.project import ProjectError  # late, as in freeze()
+
+    with to_terminal():
+        try:
+            target = freeze(args.project.resolve(), args.version, args.pdf)
+        except (EditionError, ProjectError, OSError) as error:
+            log.error("Edition %s not frozen: %s", args.version, error)
+            return 1
+        log.info("Edition %s frozen in %s", args.version, target)
     return 0
 
 

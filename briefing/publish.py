@@ -26,6 +26,7 @@ import argparse
 import ctypes
 import ctypes.util
 import importlib
+import logging
 import os
 import re
 import shutil
@@ -39,12 +40,14 @@ from pathlib import Path
 from types import FrameType
 
 from briefing.buildcache import CACHE_DIR_VARIABLE, CACHE_SWITCH_VARIABLE, BuildCache
+from briefing.logs import to_terminal
 from briefing.pdf.errors import PdfError
 from briefing.project import Project, ProjectError
 from briefing.stepcache import KIND as STEPS_KIND
 from briefing.stepcache import CachedSteps
 
 PostBuildStep = Callable[[Path, Path], None]
+log = logging.getLogger(__name__)  # briefing.publish: a child of the `briefing` logger (see briefing.logs)
 
 
 # The generators that run MkDocs 1.x plugins and hooks: the module ``python -m`` starts.
@@ -203,7 +206,7 @@ def run_steps(project_dir: Path, staging: Path, steps: list[PostBuildStep], env:
         cached.run(step)
     cache.prune(STEPS_KIND, keep=8 * max(1, len(steps)))
     if cached.replayed:
-        print(f"Unchanged since a previous build, taken from the build cache: {', '.join(cached.replayed)}")
+        log.info("Unchanged since a previous build, taken from the build cache: %s", ", ".join(cached.replayed))
 
 
 def publish(
@@ -222,18 +225,20 @@ def publish(
     try:
         project = Project.load(project_dir)
     except ProjectError as error:
-        print(f"{error}\nBuild failed; {site_dir} was left unchanged.", file=sys.stderr)
+        log.error("%s\nBuild failed; %s was left unchanged.", error, site_dir)
         return 1
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         for path in remove_leftovers(site_dir):
-            print(f"Removed {path.name}, left by a build that was stopped.", file=sys.stderr)
+            log.warning("Removed %s, left by a build that was stopped.", path.name)
         staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-{os.getpid()}-", dir=site_dir.parent))
     except OSError as error:
-        print(
-            f"Cannot write the site beside {site_dir}: {error.strerror or error}. "
-            f"Make {site_dir.parent} writable, or pass --site with a writable place; nothing was changed.",
-            file=sys.stderr,
+        log.error(
+            "Cannot write the site beside %s: %s. Make %s writable, or pass --site with a writable place; "
+            "nothing was changed.",
+            site_dir,
+            error.strerror or error,
+            site_dir.parent,
         )
         return 1
     env = dict(os.environ)
@@ -266,11 +271,11 @@ def publish(
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         if result.returncode != 0:
-            print(f"Build failed; {site_dir} was left unchanged.", file=sys.stderr)
+            log.error("Build failed; %s was left unchanged.", site_dir)
             return result.returncode
         unchecked = hooks_did_not_run(staging)
         if unchecked:
-            print(f"{unchecked}; {site_dir} was left unchanged.", file=sys.stderr)
+            log.error("%s; %s was left unchanged.", unchecked, site_dir)
             return 1
         with build_date(env.get("SOURCE_DATE_EPOCH")):
             run_steps(project_dir, staging, post_build_steps() if steps is None else steps, env)
@@ -278,24 +283,25 @@ def publish(
         try:
             old_site = swap_in(staging, site_dir)
         except OSError as error:
-            print(f"Could not put the new site in place: {error}; {site_dir} was left unchanged.", file=sys.stderr)
+            log.error("Could not put the new site in place: %s; %s was left unchanged.", error, site_dir)
             return 1
-        print(f"Site written to {site_dir}")
+        log.info("Site written to %s", site_dir)
         if old_site is not None:
             try:
                 shutil.rmtree(old_site)
             except OSError as error:
-                print(
-                    f"The new site is in place, but the previous one could not be fully removed from {old_site}: "
-                    f"{error.strerror or error} ({getattr(error, 'filename', '')}). Delete it by hand; "
-                    "the next build also tries again.",
-                    file=sys.stderr,
+                log.warning(
+                    "The new site is in place, but the previous one could not be fully removed from %s: %s (%s). "
+                    "Delete it by hand; the next build also tries again.",
+                    old_site,
+                    error.strerror or error,
+                    getattr(error, "filename", ""),
                 )
         return 0
     except (PdfError, ProjectError, OSError, ValueError, RuntimeError) as error:
         # A step's known failure is reported; site/ stays as it was. Anything else is a bug in a
         # step: it propagates with its traceback, and `finally` still removes the staging folder.
-        print(f"Build step failed: {error}; {site_dir} was left unchanged.", file=sys.stderr)
+        log.error("Build step failed: %s; %s was left unchanged.", error, site_dir)
         return 1
     finally:
         if staging.exists():
@@ -330,18 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     project_dir = Path(args.project).resolve()
     site = (project_dir / args.site) if not Path(args.site).is_absolute() else Path(args.site)
-    # The steps report through the `briefing` logger (PDF written, WeasyPrint warnings): show it here.
-    import logging
-
-    briefing_log = logging.getLogger("briefing")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    briefing_log.addHandler(handler)
-    briefing_log.setLevel(logging.INFO)
-    try:
+    # Publishing and its steps (PDF written, WeasyPrint warnings) report through the `briefing` logger.
+    with to_terminal():
         return publish(project_dir, site, generator=args.generator, cache_dir=args.cache, use_cache=not args.no_cache)
-    finally:
-        briefing_log.removeHandler(handler)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -187,15 +188,19 @@ def test_a_warm_build_writes_the_same_bytes_as_a_cold_one(cold_and_warm: tuple[P
 
 @pytest.mark.slow
 def test_a_warm_build_replays_the_post_build_steps(
-    cold_and_warm: tuple[Path, Path, Path, Path], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    cold_and_warm: tuple[Path, Path, Path, Path],
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     project, cache, _, _ = cold_and_warm
-    assert publish(project, tmp_path / "site", cache_dir=cache) == 0
+    with caplog.at_level(logging.INFO, logger="briefing"):
+        assert publish(project, tmp_path / "site", cache_dir=cache) == 0
     output = capfd.readouterr()
-    replayed = output.out.split("taken from the build cache:")[-1]
+    replayed = caplog.text.split("taken from the build cache:")[-1]
     for step in ("briefing.pdf.write_site_pdf", "briefing.fonts.subset_site_fonts", "briefing.hosting.hosting_step"):
         assert step in replayed
-    assert "PDF written" not in output.out
+    assert "PDF written" not in caplog.text
     assert "charts 4 hit(s) 0 miss(es)" in output.out + output.err
 
 

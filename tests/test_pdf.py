@@ -586,7 +586,7 @@ def test_two_builds_give_identical_bytes(pdf_bytes: bytes, republished_site: Pat
 
 
 def test_page_needing_an_external_resource_fails_the_build(
-    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     page = project / "docs" / "energy.md"
     page.write_text(
@@ -596,7 +596,7 @@ def test_page_needing_an_external_resource_fails_the_build(
     site.mkdir()
     (site / "index.html").write_text("the last good site", encoding="utf-8")
     assert publish(project, site) == 1
-    error = capsys.readouterr().err
+    error = caplog.text
     assert "https://example.com/x.png" in error
     assert "docs/energy.md" in error
     assert [path.name for path in site.iterdir()] == ["index.html"]

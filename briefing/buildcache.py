@@ -40,6 +40,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing.fileio import write_atomically
+
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 CACHE_DIR_VARIABLE = "BRIEFING_CACHE_DIR"
@@ -192,14 +194,7 @@ class BuildCache:
         directory = self.root / kind
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".partial-", dir=directory)
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(_encode(parts, self._tag_key(kind, key)))
-                os.replace(temporary, self._path(kind, key))
-            finally:
-                if os.path.exists(temporary):
-                    os.unlink(temporary)
+            write_atomically(self._path(kind, key), _encode(parts, self._tag_key(kind, key)))
         except OSError as error:
             if not self._write_failed:
                 log.warning("briefing: build cache %s not writable (%s): building without it", self.root, error)

@@ -10,8 +10,8 @@
 - ``downloads/cite.txt``, ``cite.bib`` (BibTeX) and ``cite.json`` (CSL-JSON).
 
 The same data gives the same bytes: fixed column and key order, ``\\n`` line
-endings, no timestamps. Apart from :func:`write_changed`, which the build's
-hook calls to put the files into the site, nothing here touches the disk, and
+endings, no timestamps. Nothing here touches the disk (the build's hook puts
+the files into the site with :func:`briefing.fileio.write_changed`), and
 nothing imports MkDocs.
 """
 
@@ -22,7 +22,6 @@ import io
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from briefing.charts import RenderedChart, plain_number, render_chart
@@ -279,16 +278,3 @@ def download_files(
         files[chart_path(chart_id, "png")] = chart.png
         files[chart_path(chart_id, "csv")] = chart.csv
     return dict(sorted(files.items()))
-
-
-def write_changed(root: Path, files: Mapping[str, bytes]) -> list[str]:
-    """Write each file under ``root`` unless it already holds the same bytes; return the paths written."""
-    written: list[str] = []
-    for relative, content in files.items():
-        target = root / relative
-        if target.is_file() and target.read_bytes() == content:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        written.append(relative)
-    return written

@@ -22,7 +22,7 @@ import lxml.html
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from briefing.downloads import write_changed
+from briefing.fileio import write_changed
 
 FONTS_DIR = "assets/fonts"
 ALWAYS = string.ascii_letters + string.digits + " \u00a0.,;:!?'\"()[]-+/%&’‘“”–—…·×−"

@@ -45,8 +45,8 @@ def _redate_sitemap(site_dir: Path, config: MkDocsConfig, context: BuildContext)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    from briefing.downloads import write_changed  # imported here: see briefing_hooks.on_config
     from briefing.editions import SITE_EDITIONS_DIR
+    from briefing.fileio import write_changed  # imported here: see briefing_hooks.on_config
     from briefing.site import context_for
 
     context = context_for(config)

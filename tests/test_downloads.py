@@ -81,16 +81,6 @@ def test_already_drawn_charts_are_reused(data, monkeypatch) -> None:
         assert files[downloads.chart_path(chart_id, "svg")] == chart.svg
 
 
-def test_write_changed_writes_only_changed_files(tmp_path: Path) -> None:
-    files = {"downloads/a.csv": b"a\n", "downloads/charts/b.svg": b"<svg/>\n"}
-    assert downloads.write_changed(tmp_path, files) == list(files)
-    stamp = (tmp_path / "downloads/a.csv").stat().st_mtime_ns
-    assert downloads.write_changed(tmp_path, files) == []
-    assert (tmp_path / "downloads/a.csv").stat().st_mtime_ns == stamp
-    assert downloads.write_changed(tmp_path, {**files, "downloads/a.csv": b"b\n"}) == ["downloads/a.csv"]
-    assert (tmp_path / "downloads/a.csv").read_bytes() == b"b\n"
-
-
 def test_bibtex_escapes_special_characters() -> None:
     assert downloads.bibtex_escape("R&D 50% {x}_y") == r"R\&D 50\% \{x\}\_y"
 

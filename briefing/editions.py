@@ -36,7 +36,8 @@ from briefing.logs import to_terminal
 EDITIONS_DIR = "editions"
 EDITION_PDF = "briefing.pdf"
 SITE_EDITIONS_DIR = "downloads/editions"  # where readers download earlier editions' PDFs
-log = logging.getLogger(__name__)  # briefing.editions: a child of the `briefing` logger (see briefing.logs)
+# A child of the `briefing` logger (see briefing.logs), by name: run as `python -m`, __name__ is "__main__".
+log = logging.getLogger("briefing.editions")
 
 
 class EditionError(Exception):

@@ -1,7 +1,7 @@
 """The log contract: every step of a build reports through one logger, ``briefing``.
 
 Modules log to ``logging.getLogger("briefing")`` or a child of it
-(``logging.getLogger(__name__)`` in ``briefing.publish`` is ``briefing.publish``),
+(``briefing.publish``, named in full: a module run with ``python -m`` is ``__main__``),
 never with ``print()``, so a test reads what a step said with ``caplog`` and a
 command decides once where the messages go. What each level means:
 

@@ -47,7 +47,8 @@ from briefing.stepcache import KIND as STEPS_KIND
 from briefing.stepcache import CachedSteps
 
 PostBuildStep = Callable[[Path, Path], None]
-log = logging.getLogger(__name__)  # briefing.publish: a child of the `briefing` logger (see briefing.logs)
+# A child of the `briefing` logger (see briefing.logs), by name: run as `python -m`, __name__ is "__main__".
+log = logging.getLogger("briefing.publish")
 
 
 # The generators that run MkDocs 1.x plugins and hooks: the module ``python -m`` starts.

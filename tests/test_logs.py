@@ -81,24 +81,47 @@ def test_a_failed_publish_is_an_error_record_of_the_briefing_logger(
     assert caplog.records[0].getMessage().endswith(f"Build failed; {site.resolve()} was left unchanged.")
 
 
-@pytest.mark.slow  # a subprocess publish of a copy of the real site
-def test_a_page_error_fails_make_build_with_the_page_named_and_the_site_kept(project: Path) -> None:
-    page = project / "docs" / "energy.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n{{ figure('trade.turnover_2O22') }}\n", encoding="utf-8")
-    site = last_good_site(project)
-    completed = subprocess.run(
-        [sys.executable, "-m", "briefing.publish", "--project", str(project), "--site", "site"],
+def run_module(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``python -m <arguments>`` in ``project``, importing the copy's own engine, as ``make`` runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", *arguments],
         cwd=project,
         env={**os.environ, "PYTHONPATH": str(project)},
         capture_output=True,
         text=True,
         check=False,
     )
-    assert completed.returncode != 0
-    assert "docs/energy.md" in completed.stderr and "trade.turnover_2O22" in completed.stderr
-    assert completed.stderr.splitlines()[-1] == f"Build failed; {site.resolve()} was left unchanged."
-    assert "Site written to" not in completed.stdout + completed.stderr
-    assert (site / "index.html").read_text(encoding="utf-8") == "the last good site"
+
+
+@pytest.mark.slow  # two subprocess publishes of a copy of the real site, PDF included
+def test_make_build_reports_success_on_stdout_and_a_page_error_on_stderr(project: Path) -> None:
+    """Run as ``python -m`` (the module is ``__main__``): the messages still come through the `briefing` logger."""
+    site = (project / "site").resolve()
+    published = run_module(project, "briefing.publish", "--project", str(project), "--site", "site")
+    assert published.returncode == 0, published.stderr
+    assert published.stdout.splitlines()[-1] == f"Site written to {site}"
+    assert any(line.startswith("PDF written: downloads/briefing.pdf (") for line in published.stdout.splitlines())
+    before = (site / "energy" / "index.html").read_bytes()
+    page = project / "docs" / "energy.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n{{ figure('trade.turnover_2O22') }}\n", encoding="utf-8")
+    failed = run_module(project, "briefing.publish", "--project", str(project), "--site", "site")
+    assert failed.returncode != 0
+    assert "docs/energy.md" in failed.stderr and "trade.turnover_2O22" in failed.stderr
+    assert failed.stderr.splitlines()[-1] == f"Build failed; {site} was left unchanged."
+    assert "Site written to" not in failed.stdout + failed.stderr
+    assert (site / "energy" / "index.html").read_bytes() == before
+
+
+def test_make_edition_reports_the_frozen_edition_on_stdout(project: Path) -> None:
+    """``python -m briefing.editions freeze`` for the data's own version: one plain line on standard output."""
+    from briefing.data import load_briefing
+
+    version = load_briefing(project / "data" / "briefing.yml").meta.version
+    frozen = run_module(project, "briefing.editions", "freeze", "--version", version, "--project", str(project))
+    assert frozen.returncode == 0, frozen.stderr
+    target = (project / "editions" / f"{version}.json").resolve()
+    assert frozen.stdout == f"Edition {version} frozen in {target}\n"
+    assert target.is_file()
 
 
 def test_freezing_the_wrong_version_is_reported_and_writes_nothing(

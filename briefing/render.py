@@ -24,6 +24,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
+from briefing import views
 from briefing.buildcache import BuildCache
 from briefing.charts import DERIVED_MARK, ChartError, RenderedChart, render_chart
 from briefing.data import BriefingData
@@ -460,14 +461,11 @@ class Renderer:
         hrefs = {file_format: self.site_href(chart_path(chart_id, file_format)) for file_format in CHART_FORMATS}
         return self._render(
             "chart.html",
-            chart_id=chart_id,
-            rendered=rendered,
+            chart=views.chart_view(self.data, self, rendered),
             # drawn by matplotlib and rewritten with lxml; its text comes from the data file, escaped by lxml
             svgs={layout: Markup(svg) for layout, svg in rendered.inline_svgs.items()},  # noqa: S704 - markup from our autoescaped templates
             hrefs=hrefs,
             derived_mark=DERIVED_MARK,
-            data=self.data,
-            renderer=self,
         )
 
     def downloads(self, charts: bool = True) -> Markup:
@@ -519,28 +517,27 @@ class Renderer:
         )
 
     # -- generated sections ---------------------------------------------
-    def _listing(self, template: str) -> Markup:
-        return self._render(template, data=self.data, renderer=self, format_day=format_day)
-
     def key_figures_table(self) -> Markup:
         """Every figure and derived figure, with value, period, source and quote or formula."""
-        return self._listing("key_figures.html")
+        return self._render("key_figures.html", key_figures=views.key_figures(self.data, self))
 
     def timeline(self) -> Markup:
         """Every event, in date order."""
-        return self._listing("timeline.html")
+        return self._render("timeline.html", events=views.timeline(self.data, self))
 
     def people_list(self) -> Markup:
         """Every person and organisation."""
-        return self._listing("people.html")
+        return self._render(
+            "people.html", people=views.people(self.data, self), organisations=views.organisations(self.data, self)
+        )
 
     def glossary_list(self) -> Markup:
         """Every abbreviation and its expansion."""
-        return self._listing("glossary.html")
+        return self._render("glossary.html", glossary=self.data.glossary)
 
     def sources_list(self) -> Markup:
         """Full citation of every source."""
-        return self._listing("sources.html")
+        return self._render("sources.html", sources=self.data.sources)
 
     def changes_list(self) -> Markup:
         """Every logged change, newest first, by edition, with the PDFs of earlier editions."""

@@ -8,59 +8,15 @@ byte-identical after the build.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import line_of, run_build
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
-def edit(project: Path, relative: str, old: str, new: str) -> str:
-    """Replace the first ``old`` with ``new`` in a project file; return the new text."""
-    path = project / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {relative}"
-    text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    return text
-
+from tests.support.planting import Case, Plant, data_edit, edit, page_edit, tree_digest
 
 FILE_LEVEL = -1  # a problem with a whole file (a symbolic link): named without a line
-
-
-@dataclass
-class Case:
-    name: str
-    plant: Callable[[Path], tuple[str, int | None]]  # returns (file shown in the message, expected line)
-    message: str  # text the message must contain
-
-
-def data_edit(old: str, new: str, locate: str) -> Callable[[Path], tuple[str, int | None]]:
-    def plant(project: Path) -> tuple[str, int | None]:
-        text = edit(project, "data/briefing.yml", old, new)
-        return "data/briefing.yml", line_of(text, locate) if locate else None
-
-    return plant
-
-
-def page_edit(page: str, old: str, new: str, locate: str) -> Callable[[Path], tuple[str, int | None]]:
-    def plant(project: Path) -> tuple[str, int | None]:
-        text = edit(project, f"docs/{page}", old, new)
-        return f"docs/{page}", line_of(text, locate) if locate else None
-
-    return plant
 
 
 def plant_empty_data(project: Path) -> tuple[str, int | None]:
@@ -84,7 +40,7 @@ def plant_non_utf8_data(project: Path) -> tuple[str, int | None]:
     return "data/briefing.yml", None
 
 
-def plant_symlink(relative: str, target: str) -> Callable[[Path], tuple[str, int | None]]:
+def plant_symlink(relative: str, target: str) -> Plant:
     def plant(project: Path) -> tuple[str, int | None]:
         (project / relative).symlink_to(target)
         return relative, FILE_LEVEL
@@ -103,7 +59,7 @@ def plant_symlinked_source_text(project: Path) -> tuple[str, int | None]:
     return "data/briefing.yml", line_of(text, "text: sources/link.txt")
 
 
-def cite_edit(insert: str, locate: str) -> Callable[[Path], tuple[str, int | None]]:
+def cite_edit(insert: str, locate: str) -> Plant:
     """A page edit adding ``insert`` under About's "How to cite" heading."""
     return page_edit("about.md", "## How to cite\n", "## How to cite\n\n" + insert + "\n", locate)
 
@@ -127,74 +83,78 @@ def plant_unused_figure(project: Path) -> tuple[str, int | None]:
 
 
 CASES = [
-    Case("malformed YAML", data_edit("  trade.turnover_2022:\n", "  trade.turnover_2022\n", ""), "YAML syntax error"),
+    Case(
+        "malformed YAML",
+        data_edit(("  trade.turnover_2022:\n", "  trade.turnover_2022\n"), locate=""),
+        "YAML syntax error",
+    ),
     Case(
         "duplicate key",
-        data_edit("    value: 185\n", "    value: 185\n    value: 186\n", "    value: 186"),
+        data_edit(("    value: 185\n", "    value: 185\n    value: 186\n"), locate="    value: 186"),
         "duplicate key 'value'",
     ),
     Case(
         "missing required field",
-        data_edit("    label: Meetings between Putin and Xi\n", "", "  relationship.leader_meetings:"),
+        data_edit(("    label: Meetings between Putin and Xi\n", ""), locate="  relationship.leader_meetings:"),
         "missing required field 'label'",
     ),
     Case(
         "wrong type",
-        data_edit("    value: 40\n", "    value: forty\n", "value: forty"),
+        data_edit(("    value: 40\n", "    value: forty\n"), locate="value: forty"),
         "value: Input should be a valid number",
     ),
     Case(
         "unknown unit",
-        data_edit("    unit: percent\n    period: January", "    unit: percnt\n    period: January", "unit: percnt"),
+        data_edit(
+            ("    unit: percent\n    period: January", "    unit: percnt\n    period: January"), locate="unit: percnt"
+        ),
         "unknown value 'percnt'",
     ),
     Case(
         "unknown source",
         data_edit(
-            "  leader-meetings:\n    source: vovworld-2023-03\n",
-            "  leader-meetings:\n    source: vovworld\n",
-            "    source: vovworld\n",
+            ("  leader-meetings:\n    source: vovworld-2023-03\n", "  leader-meetings:\n    source: vovworld\n"),
+            locate="    source: vovworld\n",
         ),
         "unknown source 'vovworld'",
     ),
     Case(
         "passage not in source",
         data_edit(
-            "text: Putin and Xi have met about 40 times.",
-            "text: Putin and Xi have met around 40 times.",
-            "around 40 times",
+            ("text: Putin and Xi have met about 40 times.", "text: Putin and Xi have met around 40 times."),
+            locate="around 40 times",
         ),
         "is not word for word in source",
     ),
     Case(
         "value not in its words",
-        data_edit("    value: 185\n", "    value: 158\n", "value: 158"),
+        data_edit(("    value: 185\n", "    value: 158\n"), locate="value: 158"),
         "'trade.turnover_2022' has value 158 billion, but its words 'a record 185 billion USD' state 185 billion",
     ),
     Case(
         "derived unknown id",
         data_edit(
-            "formula: trade.turnover_2022 / trade.target_2024",
-            "formula: trade.turnover_2021 / trade.target_2024",
-            "trade.turnover_2021 /",
+            ("formula: trade.turnover_2022 / trade.target_2024", "formula: trade.turnover_2021 / trade.target_2024"),
+            locate="trade.turnover_2021 /",
         ),
         "uses unknown id 'trade.turnover_2021'",
     ),
     Case(
         "derived cycle",
         data_edit(
-            "formula: trade.target_2024 - trade.turnover_2022",
-            "formula: trade.target_2024 - trade.target_gap_2022",
-            "formula: trade.target_2024 - trade.target_gap_2022",
+            ("formula: trade.target_2024 - trade.turnover_2022", "formula: trade.target_2024 - trade.target_gap_2022"),
+            locate="formula: trade.target_2024 - trade.target_gap_2022",
         ),
         "formula cycle: trade.target_gap_2022 → trade.target_gap_2022",
     ),
     Case(
         "division by zero",
         data_edit(
-            "formula: trade.turnover_2022 / trade.target_2024 * 100",
-            "formula: trade.turnover_2022 / (trade.target_2024 - trade.target_2024) * 100",
-            "(trade.target_2024 - trade.target_2024)",
+            (
+                "formula: trade.turnover_2022 / trade.target_2024 * 100",
+                "formula: trade.turnover_2022 / (trade.target_2024 - trade.target_2024) * 100",
+            ),
+            locate="(trade.target_2024 - trade.target_2024)",
         ),
         "division by zero",
     ),
@@ -241,18 +201,16 @@ CASES = [
     Case(
         "script in a data string",
         data_edit(
-            "    role: Aide to the Russian President\n",
-            "    role: Aide <script>alert(1)</script>\n",
-            "role: Aide <script>",
+            ("    role: Aide to the Russian President\n", "    role: Aide <script>alert(1)</script>\n"),
+            locate="role: Aide <script>",
         ),
         "role: contains markup '<script>'",
     ),
     Case(
         "HTML in a title",
         data_edit(
-            "    label: Meetings between Putin and Xi\n",
-            "    label: Meetings <b>between</b> Putin and Xi\n",
-            "label: Meetings <b>",
+            ("    label: Meetings between Putin and Xi\n", "    label: Meetings <b>between</b> Putin and Xi\n"),
+            locate="label: Meetings <b>",
         ),
         "contains markup '<b>'",
     ),
@@ -283,42 +241,38 @@ CASES = [
     # issue 17: hostile or malformed input (see also tests/test_hostile_data.py and tests/test_security.py)
     Case(
         "glossary entry injecting Markdown",
-        data_edit("  UN: United Nations", GLOSSARY_INJECTION, "  UN: |"),
+        data_edit(("  UN: United Nations", GLOSSARY_INJECTION), locate="  UN: |"),
         "expansion: contains a line break",
     ),
     Case(
         "javascript: source url",
         data_edit(
-            "    text: sources/",
-            "    url: javascript:alert(document.domain)\n    text: sources/",
-            "    url: javascript:",
+            ("    text: sources/", "    url: javascript:alert(document.domain)\n    text: sources/"),
+            locate="    url: javascript:",
         ),
         "url: link must start with https:// (found 'javascript:')",
     ),
     Case(
         "data: licence url",
         data_edit(
-            "  licence_url: https://creativecommons.org/licenses/by/4.0/",
-            "  licence_url: data:text/html,hi",
-            "  licence_url:",
+            ("  licence_url: https://creativecommons.org/licenses/by/4.0/", "  licence_url: data:text/html,hi"),
+            locate="  licence_url:",
         ),
         "licence_url: link must start with https://",
     ),
     Case(
         "source text outside the project",
         data_edit(
-            "text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt",
-            "text: ../../../../etc/passwd",
-            "text: ../../../../etc/passwd",
+            ("text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt", "text: ../../../../etc/passwd"),
+            locate="text: ../../../../etc/passwd",
         ),
         "source text file not found: ../../../../etc/passwd",
     ),
     Case(
         "source text by absolute path",
         data_edit(
-            "text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt",
-            "text: /etc/os-release",
-            "text: /etc/os-release",
+            ("text: sources/vovworld-2023-03-xi-state-visit-to-russia.txt", "text: /etc/os-release"),
+            locate="text: /etc/os-release",
         ),
         "source text file not found: /etc/os-release",
     ),
@@ -395,23 +349,27 @@ CASES = [
     ),
     Case(
         "YAML 1.1 boolean for a value",
-        data_edit("    value: 3\n", "    value: yes\n", "    value: yes"),
+        data_edit(("    value: 3\n", "    value: yes\n"), locate="    value: yes"),
         "'yes' is read as true or false by YAML 1.1 tools",
     ),
     Case(
         "impossible date in meta",
-        data_edit('  updated: "2026-11-28"', "  updated: 2026-02-30", "  updated: 2026-02-30"),
+        data_edit(('  updated: "2026-11-28"', "  updated: 2026-02-30"), locate="  updated: 2026-02-30"),
         "updated: '2026-02-30' is not a date in the calendar",
     ),
     Case(
         "NUL byte in the data file",
-        data_edit("    label: Xi's presidential term", "    label: Xi's pres\x00idential term", "    label: Xi's pres"),
+        data_edit(
+            ("    label: Xi's presidential term", "    label: Xi's pres\x00idential term"),
+            locate="    label: Xi's pres",
+        ),
         "control character U+0000 in the data file",
     ),
     Case(
         "bidi override in a label",
         data_edit(
-            "    label: Xi's presidential term", "    label: Xi's \u202epresidential term", "    label: Xi's \u202e"
+            ("    label: Xi's presidential term", "    label: Xi's \u202epresidential term"),
+            locate="    label: Xi's \u202e",
         ),
         "label: contains the bidi control U+202E",
     ),

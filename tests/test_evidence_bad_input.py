@@ -16,8 +16,6 @@ no follow-on message. Page cases run the real build in process.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,36 +24,7 @@ from briefing.data import load_briefing
 from briefing.publish import publish
 from briefing.quotes import text_sha256
 from tests.conftest import allowed_numbers, build_in_process, line_of
-from tests.test_bad_input import edit, tree_digest
-
-DATA = "data/briefing.yml"
-Plant = Callable[[Path], tuple[str, int]]
-
-
-@dataclass
-class Case:
-    name: str
-    plant: Plant  # plants the mistake; returns (file shown in the message, expected line)
-    message: str  # text the one message must contain
-
-
-def data_edit(*edits: tuple[str, str], locate: str) -> Plant:
-    def plant(project: Path) -> tuple[str, int]:
-        text = ""
-        for old, new in edits:
-            text = edit(project, DATA, old, new)
-        return DATA, line_of(text, locate)
-
-    return plant
-
-
-def page_edit(page: str, old: str, new: str, locate: str) -> Plant:
-    def plant(project: Path) -> tuple[str, int]:
-        text = edit(project, f"docs/{page}", old, new)
-        return f"docs/{page}", line_of(text, locate)
-
-    return plant
-
+from tests.support.planting import DATA, Case, Plant, data_edit, edit, page_edit, tree_digest
 
 CITE = "## How to cite\n"
 

@@ -31,10 +31,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from briefing.data import BriefingData, load_briefing
-from briefing.problems import Problems
 from briefing.render import Renderer
 from briefing.safehtml import link_scheme
 from tests.conftest import DATA_FILE
+from tests.support.rendering import renderer
 
 REAL = DATA_FILE.read_text(encoding="utf-8")
 SHOWN = "data/briefing.yml"
@@ -257,9 +257,7 @@ def structure(html: str) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def rendered(data: BriefingData, field: Field) -> list[str]:
-    renderer = Renderer(data, Problems())
-    renderer.begin_page("about.md", "")
-    return [str(markup) for markup in field.render(renderer)]
+    return [str(markup) for markup in field.render(renderer("about.md", data))]
 
 
 _BASELINES: dict[str, list[list[tuple[str, tuple[str, ...]]]]] = {}

@@ -19,7 +19,7 @@ from briefing import editions
 from briefing import publish as publisher
 from briefing.logs import LOGGER_NAME, to_terminal
 from tests.conftest import line_of
-from tests.test_project import set_extra_briefing
+from tests.support.planting import set_extra_briefing
 
 LEVEL_PREFIXES = ("INFO", "WARNING", "ERROR", "DEBUG", "CRITICAL")
 

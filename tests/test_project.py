@@ -12,14 +12,7 @@ from pypdf import PdfReader
 from briefing.project import BriefingSettings, Project, ProjectError, read_settings
 from briefing.publish import publish
 from tests.conftest import ROOT, run_build
-
-
-def set_extra_briefing(project: Path, block: str) -> None:
-    """Replace the ``briefing:`` block under ``extra:`` of a copied project's mkdocs.yml."""
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    head, _, _ = text.partition("  briefing:\n")
-    config.write_text(head + "  briefing:\n" + block, encoding="utf-8")
+from tests.support.planting import set_extra_briefing
 
 
 def test_real_settings_are_valid() -> None:

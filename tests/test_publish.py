@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import stat
 from pathlib import Path
@@ -12,19 +11,12 @@ import pytest
 
 from briefing.hosting import HEADERS_FILE, NGINX_CONF, gzip_bytes
 from briefing.publish import publish
-
-
-def digest_tree(root: Path) -> dict[str, str]:
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
+from tests.support.planting import tree_digest
 
 
 def test_two_builds_are_byte_identical(published_site: Path, republished_site: Path) -> None:
     """Whatever SOURCE_DATE_EPOCH the environment sets (or none), two builds give the same bytes."""
-    first_files, second_files = digest_tree(published_site), digest_tree(republished_site)
+    first_files, second_files = tree_digest(published_site), tree_digest(republished_site)
     assert first_files.keys() == second_files.keys()
     differing = [name for name in first_files if first_files[name] != second_files[name]]
     assert differing == []
@@ -43,13 +35,13 @@ def test_two_builds_are_byte_identical(published_site: Path, republished_site: P
 def test_failed_build_leaves_the_last_good_site_untouched(project: Path) -> None:
     site = project / "site"
     assert publish(project, site) == 0
-    before = digest_tree(site)
+    before = tree_digest(site)
     data_file = project / "data" / "briefing.yml"
     data_file.write_text(
         data_file.read_text(encoding="utf-8").replace("    value: 185\n", "    value: 158\n", 1), encoding="utf-8"
     )
     assert publish(project, site) != 0
-    assert digest_tree(site) == before
+    assert tree_digest(site) == before
     assert sorted(path.name for path in project.iterdir() if path.name.startswith(".site")) == []
 
 

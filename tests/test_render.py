@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from briefing.data import load_briefing
 from briefing.model import Person
-from briefing.problems import Problems
-from briefing.render import Renderer, relative_href
-from tests.conftest import DATA_FILE, allowed_numbers
-
-
-def renderer() -> Renderer:
-    data = load_briefing(DATA_FILE, "data/briefing.yml", allowed_numbers())
-    return Renderer(data, Problems())
+from briefing.render import relative_href
+from tests.support.rendering import renderer
 
 
 def test_text_from_data_is_escaped_even_if_validation_was_bypassed() -> None:

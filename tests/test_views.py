@@ -8,17 +8,9 @@ import pytest
 from jinja2 import meta
 
 from briefing import views
-from briefing.data import load_briefing
 from briefing.model import Organisation
-from briefing.problems import Problems
-from briefing.render import Renderer, template_environment
-from tests.conftest import DATA_FILE, allowed_numbers
-
-
-def renderer_on(page: str) -> Renderer:
-    subject = Renderer(load_briefing(DATA_FILE, "data/briefing.yml", allowed_numbers()), Problems())
-    subject.begin_page(page, "")
-    return subject
+from briefing.render import template_environment
+from tests.support.rendering import renderer
 
 
 @pytest.mark.parametrize(
@@ -40,7 +32,7 @@ def test_templates_are_given_rows_not_the_renderer(template: str, given: set[str
 
 
 def test_key_figure_rows_carry_value_source_quote_and_formula() -> None:
-    subject = renderer_on("key-figures.md")
+    subject = renderer("key-figures.md")
     table = views.key_figures(subject.data, subject)
     assert [row.figure_id for row in table.stated] == list(subject.data.figures)
     assert [row.figure_id for row in table.derived] == list(subject.data.derived)
@@ -60,7 +52,7 @@ def test_key_figure_rows_carry_value_source_quote_and_formula() -> None:
 
 
 def test_timeline_is_in_date_order_with_dates_at_their_precision() -> None:
-    subject = renderer_on("timeline.md")
+    subject = renderer("timeline.md")
     events = views.timeline(subject.data, subject)
     assert len(events) == len(subject.data.events)
     assert [subject.data.events[event.event_id].date for event in events] == sorted(
@@ -86,7 +78,7 @@ def test_iso_date_keeps_what_is_known() -> None:
 
 
 def test_an_abbreviation_that_is_the_name_is_not_repeated() -> None:
-    subject = renderer_on("people.md")
+    subject = renderer("people.md")
     subject.data.organisations = {
         "un": Organisation(name="United Nations", abbreviation="UN", description="d.", source="vovworld-2023-03"),
         "brics": Organisation(name="BRICS", abbreviation="BRICS", description="d.", source="vovworld-2023-03"),
@@ -100,7 +92,7 @@ def test_an_abbreviation_that_is_the_name_is_not_repeated() -> None:
 
 @pytest.mark.parametrize("chart_id", ["trade-turnover-vs-goal", "trade-jan-feb"])
 def test_chart_rows_link_each_value_to_key_figures_and_give_its_evidence(chart_id: str) -> None:
-    subject = renderer_on("trade.md")
+    subject = renderer("trade.md")
     rendered = subject.rendered_chart(chart_id)
     assert rendered is not None
     chart = views.chart_view(subject.data, subject, rendered)

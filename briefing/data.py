@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -59,6 +60,7 @@ from briefing.readernumbers import READER_TEXT_FIELDS, hand_typed_in_text
 from briefing.units import Dimension, UnitError, formula_dimension, unit_dimension, unit_of_result
 from briefing.yamlsource import LocatedData, PathKey, load_yaml
 
+EntryModel = TypeVar("EntryModel", bound=BaseModel)
 REQUIRED_SECTIONS = ("meta", "sources", "passages", "figures")
 KNOWN_SECTIONS = (*REQUIRED_SECTIONS, "derived", "events", "people", "organisations", "glossary", "charts", "changes")
 PASSAGE_HINT = (
@@ -238,18 +240,33 @@ def file_inside(folder: Path, relative: str) -> Path | None:
     return current
 
 
+def _valid_entries(
+    data: BriefingData, section: str, raw: dict[str, Any], id_pattern: str, bad_id: str, model: type[EntryModel]
+) -> Iterator[tuple[str, PathKey, EntryModel]]:
+    """Each entry of ``section`` with a well-formed id that validates as ``model``, with its path.
+
+    An entry whose id does not match ``id_pattern`` is reported with ``bad_id`` (formatted
+    with the id's repr), one that does not validate with its fields' problems; both are
+    marked invalid, so what names them gives no follow-on message.
+    """
+    for entry_id, entry in raw.items():
+        path = (section, entry_id)
+        if not re.match(id_pattern, str(entry_id)):
+            data.add_problem(path, bad_id.format(repr(entry_id)))
+            data.invalid_ids.add(str(entry_id))
+            continue
+        parsed = _validate(data, model, entry, path)
+        if not isinstance(parsed, model):
+            data.invalid_ids.add(entry_id)
+            continue
+        yield entry_id, path, parsed
+
+
 def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> None:
-    for source_id, entry in raw.items():
-        path = ("sources", source_id)
-        if not re.match(SOURCE_ID_PATTERN, str(source_id)):
-            data.add_problem(path, f"source id {source_id!r} must be lower-case letters, digits and hyphens")
-            data.invalid_ids.add(str(source_id))
-            continue
-        source = _validate(data, Source, entry, path)
-        if source is None:
-            data.invalid_ids.add(source_id)
-            continue
-        assert isinstance(source, Source)
+    entries = _valid_entries(
+        data, "sources", raw, SOURCE_ID_PATTERN, "source id {} must be lower-case letters, digits and hyphens", Source
+    )
+    for source_id, path, source in entries:
         data.sources[source_id] = source
         text_path = file_inside(data_dir, source.text)
         try:
@@ -291,18 +308,8 @@ def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> No
 
 
 def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
-    for passage_id, entry in raw.items():
-        path = ("passages", passage_id)
-        if not re.match(SOURCE_ID_PATTERN, str(passage_id)):
-            data.add_problem(
-                path, f"passage id {passage_id!r} must be lower-case letters, digits and hyphens, e.g. trade-2022"
-            )
-            data.invalid_ids.add(str(passage_id))
-            continue
-        passage = _validate(data, Passage, entry, path)
-        if not isinstance(passage, Passage):
-            data.invalid_ids.add(passage_id)
-            continue
+    bad_id = "passage id {} must be lower-case letters, digits and hyphens, e.g. trade-2022"
+    for passage_id, path, passage in _valid_entries(data, "passages", raw, SOURCE_ID_PATTERN, bad_id, Passage):
         if not _check_source_ref(data, path, passage.source):
             data.invalid_ids.add(passage_id)
             continue
@@ -341,18 +348,9 @@ def _load_glossary(data: BriefingData, raw: dict[str, Any]) -> None:
 
 
 def _load_section(data: BriefingData, name: str, raw: dict[str, Any]) -> dict[str, Any]:
-    model = SECTION_MODELS[name]
     valid: dict[str, Any] = {}
-    for entry_id, entry in raw.items():
-        path = (name, entry_id)
-        if not re.match(ID_PATTERN, str(entry_id)):
-            data.add_problem(path, f"id {entry_id!r} must be lower-case words joined by dots, e.g. trade.turnover_2022")
-            data.invalid_ids.add(str(entry_id))
-            continue
-        parsed = _validate(data, model, entry, path)
-        if parsed is None:
-            data.invalid_ids.add(entry_id)
-            continue
+    bad_id = "id {} must be lower-case words joined by dots, e.g. trade.turnover_2022"
+    for entry_id, path, parsed in _valid_entries(data, name, raw, ID_PATTERN, bad_id, SECTION_MODELS[name]):
         if isinstance(parsed, Quoted):
             passage = data.passages.get(parsed.passage)
             if passage is None:
@@ -738,16 +736,9 @@ def _check_chart_series(data: BriefingData, chart_id: str, chart: Chart) -> bool
 
 
 def _load_charts(data: BriefingData, raw: dict[str, Any]) -> None:
-    for chart_id, entry in raw.items():
-        path = ("charts", chart_id)
-        if not re.match(CHART_ID_PATTERN, str(chart_id)):
-            data.add_problem(
-                path, f"chart id {chart_id!r} must be lower-case words joined by hyphens, e.g. trade-turnover"
-            )
-            data.invalid_ids.add(str(chart_id))
-            continue
-        chart = _validate(data, Chart, entry, path)
-        if not isinstance(chart, Chart) or not _check_chart_series(data, chart_id, chart):
+    bad_id = "chart id {} must be lower-case words joined by hyphens, e.g. trade-turnover"
+    for chart_id, _, chart in _valid_entries(data, "charts", raw, CHART_ID_PATTERN, bad_id, Chart):
+        if not _check_chart_series(data, chart_id, chart):
             data.invalid_ids.add(chart_id)
             continue
         data.charts[chart_id] = chart

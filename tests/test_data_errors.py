@@ -176,3 +176,21 @@ def test_several_mistakes_are_all_reported(tmp_path: Path) -> None:
     assert "has value 158 billion" in joined
     assert "unknown value 'percnt'" in joined
     assert "unknown source 'vovworld'" in joined
+
+
+def test_malformed_ids_in_every_section_are_each_named_once(tmp_path: Path) -> None:
+    text = replace_once("sources:\n", "sources:\n  VOV_World:\n    title: A source\n")
+    text = replace_once("passages:\n", "passages:\n  Third_Term:\n    source: vovworld-2023-03\n", text)
+    text = replace_once("figures:\n", "figures:\n  Trade-Turnover:\n    label: A figure\n", text)
+    text = replace_once("charts:\n", "charts:\n  Trade_Chart:\n    title: A chart\n", text)
+    expected = [
+        ("  VOV_World:", "source id 'VOV_World' must be lower-case letters, digits and hyphens"),
+        ("  Third_Term:", "passage id 'Third_Term' must be lower-case letters, digits and hyphens, e.g. trade-2022"),
+        ("  Trade-Turnover:", "id 'Trade-Turnover' must be lower-case words joined by dots, e.g. trade.turnover_2022"),
+        ("  Trade_Chart:", "chart id 'Trade_Chart' must be lower-case words joined by hyphens, e.g. trade-turnover"),
+    ]
+    found = messages(load_variant(tmp_path, text))
+    for needle, message in expected:
+        where = f"{SHOWN}:{line_of(text, needle)}"
+        assert any(re.match(rf"{where}(:\d+)?: {re.escape(message)}$", problem) for problem in found), (message, found)
+    assert len(found) == len(expected), found

@@ -91,5 +91,7 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 def problem_page(problems: Iterable[Problem]) -> str:
     """A standalone HTML page listing ``problems``: what ``make serve`` shows while a build fails."""
     from briefing.render import template_environment  # markup lives in templates
+    from briefing.standalone import standalone_css
 
-    return template_environment().get_template("build_problems.html").render(problems=list(problems))
+    page = template_environment().get_template("build_problems.html")
+    return page.render(problems=list(problems), stylesheet=standalone_css())

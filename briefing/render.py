@@ -39,7 +39,7 @@ from briefing.downloads import (
     chart_path,
     cite_text,
 )
-from briefing.editions import SITE_EDITIONS_DIR, Edition, version_key
+from briefing.editions import SITE_EDITIONS_DIR, Edition
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity
 from briefing.navigation import page_url
 from briefing.problems import Problems, did_you_mean
@@ -397,9 +397,8 @@ class Renderer:
         event = self.data.events[event_id]
         return self._inline(
             "date.html",
-            day=event.date,
+            iso=views.iso_date(event.date, event.precision),
             text=format_day(event.date, event.precision, self.locale),
-            precision=event.precision,
         )
 
     def person(self, person_id: str) -> Markup:
@@ -418,7 +417,9 @@ class Renderer:
             return self._unknown("meta field", name, fields, "meta")
         value = getattr(self.data.meta, name)
         if hasattr(value, "year"):
-            return self._inline("date.html", day=value, text=format_day(value, "day", self.locale), precision="day")
+            return self._inline(
+                "date.html", iso=views.iso_date(value, "day"), text=format_day(value, "day", self.locale)
+            )
         return self._inline("data_text.html", text=str(value))
 
     # -- charts and downloads -------------------------------------------
@@ -541,47 +542,32 @@ class Renderer:
 
     def changes_list(self) -> Markup:
         """Every logged change, newest first, by edition, with the PDFs of earlier editions."""
-        by_version: dict[str, list[tuple[str, Any]]] = {}
-        # Newest first; changes of one day keep the data file's order (a stable sort).
-        for change_id, change in sorted(self.data.changes.items(), key=lambda item: item[1].date, reverse=True):
-            by_version.setdefault(change.version, []).append((change_id, change))
-        versions = sorted(by_version, key=version_key, reverse=True)
-        page_titles = {card.src_path: card.title for card in self.nav_pages}
-        page_links = {src: relative_href(self.page.url, page_url(src, self.use_directory_urls)) for src in page_titles}
-        earlier = [
-            edition
-            for edition in reversed(self.editions)
-            if edition.pdf is not None and (not self.data.meta or edition.version != self.data.meta.version)
-        ]
+        pages = {
+            card.src_path: views.PageLink(
+                href=relative_href(self.page.url, page_url(card.src_path, self.use_directory_urls)), title=card.title
+            )
+            for card in self.nav_pages
+        }
         return self._render(
             "changes.html",
-            versions=versions,
-            by_version=by_version,
-            page_titles=page_titles,
-            page_links=page_links,
-            format_day=format_day,
-            locale=self.locale,
-            earlier=earlier,
-            pdf_href=lambda version: self.site_href(f"{SITE_EDITIONS_DIR}/briefing-{version}.pdf"),
-            editions={edition.version: edition for edition in self.editions},
-            meta=self.data.meta,
+            editions=views.changes_by_edition(self.data, self.locale, pages),
+            earlier=views.earlier_editions(
+                self.data,
+                self.editions,
+                self.locale,
+                lambda version: self.site_href(f"{SITE_EDITIONS_DIR}/briefing-{version}.pdf"),
+            ),
         )
 
     def change_note(self, src_path: str) -> Markup | None:
         """The dated note a page shows for the logged changes that touch it, newest first; None if none."""
-        changes = sorted(
-            (change for change in self.data.changes.values() if src_path in change.pages),
-            key=lambda change: change.date,
-            reverse=True,
-        )
+        changes = views.page_changes(self.data, src_path, self.locale)
         if not changes:
             return None
         # Home is the first view: its note is the one line, the list is on the Changes page.
         return self._render(
             "change_note.html",
             changes=changes,
-            format_day=format_day,
-            locale=self.locale,
             compact=src_path == "index.md",
             href=relative_href(self.page.url, page_url(PAGE_PATHS["changes"], self.use_directory_urls)),
         )

@@ -1,7 +1,7 @@
 """What the listing and chart templates are given: small typed rows, prepared from the model.
 
-Key figures, the timeline, People and a chart's caption and table show the same
-entries the macros do, with links relative to the page and values formatted for
+Key figures, the timeline, People, the Changes page, a page's change note and a
+chart's caption and table show the same entries the macros do, with links relative to the page and values formatted for
 the briefing's locale. Python prepares each row here, once: the value's text,
 the link to the source's entry, the quote, the formula in words; the templates in
 ``briefing/templates`` only lay the rows out. So a template never calls into the
@@ -16,12 +16,15 @@ The builders take the :class:`Links` of the page being rendered (the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from briefing.charts import RenderedChart
 from briefing.data import BriefingData
+from briefing.editions import Edition, version_key
 from briefing.formatting import format_day
+from briefing.model import Change
 
 # How much of an ISO date a ``<time datetime>`` keeps at each precision: 2023-03-20, 2023-03, 2023.
 ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
@@ -148,6 +151,46 @@ class ChartView:
     rows: tuple[ChartRow, ...]
 
 
+@dataclass(frozen=True)
+class PageLink:
+    """A link to a page of the briefing, by its title."""
+
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """One logged change: its kind, date, what changed and why, and the pages it touches."""
+
+    change_id: str
+    version: str
+    kind: str  # correction, update or addition
+    iso_date: str
+    date_text: str
+    what: str
+    why: str
+    pages: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True)
+class EditionChanges:
+    """The changes an edition carries, newest first."""
+
+    version: str
+    changes: tuple[ChangeEntry, ...]
+
+
+@dataclass(frozen=True)
+class EarlierEdition:
+    """An earlier edition whose PDF, as published, readers can download."""
+
+    version: str
+    href: str
+    iso_date: str
+    date_text: str
+
+
 def iso_date(day: dt.date, precision: str) -> str:
     """The ``<time datetime>`` of a date known to ``precision``: '2023-03-20', '2023-03' or '2023'."""
     return day.isoformat()[: ISO_LENGTH[precision]]
@@ -264,4 +307,55 @@ def chart_view(data: BriefingData, links: Links, rendered: RenderedChart) -> Cha
         has_derived=rendered.has_derived,
         axis_label=rendered.axis_label,
         rows=rows,
+    )
+
+
+def change_entry(change_id: str, change: Change, locale: str, pages: Mapping[str, PageLink]) -> ChangeEntry:
+    """A logged change as readers see it; a page not in ``pages`` is shown by its source path."""
+    return ChangeEntry(
+        change_id=change_id,
+        version=change.version,
+        kind=change.kind.value,
+        iso_date=change.date.isoformat(),
+        date_text=format_day(change.date, "day", locale),
+        what=change.what,
+        why=change.why,
+        pages=tuple(pages.get(src, PageLink(href=src, title=src)) for src in change.pages),
+    )
+
+
+def changes_by_edition(data: BriefingData, locale: str, pages: Mapping[str, PageLink]) -> tuple[EditionChanges, ...]:
+    """Every logged change by edition, newest edition first; changes of one day keep the data file's order."""
+    by_version: dict[str, list[ChangeEntry]] = {}
+    for change_id, change in sorted(data.changes.items(), key=lambda item: item[1].date, reverse=True):
+        by_version.setdefault(change.version, []).append(change_entry(change_id, change, locale, pages))
+    return tuple(
+        EditionChanges(version=version, changes=tuple(by_version[version]))
+        for version in sorted(by_version, key=version_key, reverse=True)
+    )
+
+
+def earlier_editions(
+    data: BriefingData, editions: Sequence[Edition], locale: str, pdf_href: Callable[[str], str]
+) -> tuple[EarlierEdition, ...]:
+    """The frozen editions before the current one that kept their PDF, newest first."""
+    current = data.meta.version if data.meta else None
+    return tuple(
+        EarlierEdition(
+            version=edition.version,
+            href=pdf_href(edition.version),
+            iso_date=edition.date.isoformat(),
+            date_text=format_day(edition.date, "day", locale),
+        )
+        for edition in reversed(editions)
+        if edition.pdf is not None and edition.version != current
+    )
+
+
+def page_changes(data: BriefingData, src_path: str, locale: str) -> tuple[ChangeEntry, ...]:
+    """The logged changes that touch the page ``src_path``, newest first."""
+    touching = [(change_id, change) for change_id, change in data.changes.items() if src_path in change.pages]
+    return tuple(
+        change_entry(change_id, change, locale, {})
+        for change_id, change in sorted(touching, key=lambda item: item[1].date, reverse=True)
     )

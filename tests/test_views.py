@@ -8,8 +8,10 @@ import pytest
 from jinja2 import meta
 
 from briefing import views
-from briefing.model import Organisation
+from briefing.editions import Edition
+from briefing.model import Change, Organisation
 from briefing.render import template_environment
+from tests.conftest import DATA_FILE
 from tests.support.rendering import renderer
 
 
@@ -22,6 +24,9 @@ from tests.support.rendering import renderer
         ("chart.html", {"chart", "svgs", "hrefs", "derived_mark"}),
         ("glossary.html", {"glossary"}),
         ("sources.html", {"sources"}),
+        ("changes.html", {"editions", "earlier"}),
+        ("change_note.html", {"changes", "compact", "href"}),
+        ("date.html", {"iso", "text"}),
     ],
 )
 def test_templates_are_given_rows_not_the_renderer(template: str, given: set[str]) -> None:
@@ -108,3 +113,49 @@ def test_chart_rows_link_each_value_to_key_figures_and_give_its_evidence(chart_i
             assert row.formula == "" and row.quote == subject.data.figures[row.figure_id].quote
             assert row.source_short == "VOV World, March 2023"
     assert [source.href for source in chart.sources] == ["../sources/#source-vovworld-2023-03"]
+
+
+def logged(version: str, date: str, kind: str, what: str, pages: list[str] | None = None) -> Change:
+    return Change.model_validate(
+        {"version": version, "date": date, "kind": kind, "what": what, "why": "Because.", "pages": pages or []}
+    )
+
+
+def test_changes_are_grouped_by_edition_newest_first_keeping_their_order_within_a_day() -> None:
+    subject = renderer("changes.md")
+    subject.data.changes = {
+        "first": logged("1.1.0", "2026-11-28", "correction", "First.", ["trade.md", "nowhere.md"]),
+        "later": logged("1.2.0", "2026-12-01", "update", "Later."),
+        "second": logged("1.1.0", "2026-11-28", "addition", "Second."),
+        "tenth": logged("1.10.0", "2027-01-05", "update", "Tenth."),
+    }
+    trade = views.PageLink(href="../trade/", title="Trade and the economy")
+    editions = views.changes_by_edition(subject.data, "en_GB", {"trade.md": trade})
+    assert [edition.version for edition in editions] == ["1.10.0", "1.2.0", "1.1.0"]
+    assert [change.change_id for change in editions[2].changes] == ["first", "second"]
+    first = editions[2].changes[0]
+    assert (first.kind, first.iso_date, first.date_text, first.what) == (
+        "correction",
+        "2026-11-28",
+        "28 November 2026",
+        "First.",
+    )
+    assert first.pages == (trade, views.PageLink(href="nowhere.md", title="nowhere.md"))
+    subject.data.changes["latest"] = logged("1.10.0", "2027-01-09", "correction", "Latest.", ["trade.md"])
+    assert [change.change_id for change in views.page_changes(subject.data, "trade.md", "en_GB")] == ["latest", "first"]
+    assert views.page_changes(subject.data, "energy.md", "en_GB") == ()
+
+
+def test_earlier_editions_are_those_before_this_one_that_kept_their_pdf() -> None:
+    subject = renderer("changes.md")
+    assert subject.data.meta is not None
+    current = subject.data.meta.version
+    editions = [
+        Edition("0.9.0", dt.date(2026, 1, 5), "first", {}, None),
+        Edition("1.0.0", dt.date(2026, 3, 1), "first", {}, DATA_FILE),
+        Edition(current, dt.date(2026, 11, 28), "correction", {}, DATA_FILE),
+    ]
+    earlier = views.earlier_editions(subject.data, editions, "en_GB", lambda version: f"pdf/{version}.pdf")
+    assert earlier == (
+        views.EarlierEdition(version="1.0.0", href="pdf/1.0.0.pdf", iso_date="2026-03-01", date_text="1 March 2026"),
+    )

@@ -4,7 +4,8 @@
   (:mod:`briefing.codereload`), so ``mkdocs serve`` runs the new code (hook
   files stay loaded, so they import the engine inside each function);
 - before the build starts: pages render in Jinja's sandbox with the briefing's
-  macros only (:mod:`briefing.pageenv`);
+  macros only (:mod:`briefing.pageenv`), so mkdocs-macros need not run git for
+  its page variables;
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers,
   then add the page head (standfirst, byline, dates, PDF and Cite);
@@ -74,6 +75,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     for path in forget_changed_code():
         log.info("briefing: %s changed; its code is reloaded", path.name)
+    from briefing.pageenv import skip_git_variables
+
+    skip_git_variables()  # pages cannot read mkdocs-macros' git variable: do not run git for it
     return config
 
 
@@ -103,6 +107,8 @@ def on_env(env, config: MkDocsConfig, files: Files):
     context.check_usage()
     context.check_links({file.src_uri for file in files})
     context.check_change_pages({file.src_uri for file in files})
+    if not context.problems:
+        context.release_page_texts()  # the problems page of `make serve` may still locate problems in them
     if context.problems:
         if _serving:
             for problem in context.problems:

@@ -70,6 +70,17 @@ def child_environment(**extra: str) -> dict[str, str]:
 FIGURES = 40
 
 
+def letter_name(index: int) -> str:
+    """``index`` spelled in letters (0 -> "a", 26 -> "ba"): labels and titles readers see may not
+    carry hand-typed numbers (:mod:`briefing.readernumbers`)."""
+    name = ""
+    while True:
+        index, digit = divmod(index, 26)
+        name = "abcdefghijklmnopqrstuvwxyz"[digit] + name
+        if index == 0:
+            return name
+
+
 def synthetic_data(figure_count: int) -> tuple[dict[str, Any], str]:
     """A data file of ``figure_count`` figures and the source text that states them."""
     sentences = []
@@ -80,7 +91,7 @@ def synthetic_data(figure_count: int) -> tuple[dict[str, Any], str]:
         sentence = f"In 2022 measure number {index} reached a record {value:.1f} billion USD, the ministry said."
         sentences.append(sentence)
         figures[f"synthetic.measure_{index:03d}"] = {
-            "label": f"Measure {index}",
+            "label": f"Measure {letter_name(index)}",
             "value": round(value, 1),
             "unit": "currency",
             "currency": "USD",
@@ -132,8 +143,8 @@ def page_text(page: int, refs: int, figure_ids: list[str], substitute: Renderer 
     """
     lines = [
         "---",
-        f"title: Page {page}",
-        f"description: Synthetic benchmark page number {page} with figure references for timing the build.",
+        f"title: Page {letter_name(page)}",
+        f"description: Synthetic benchmark page {letter_name(page)} with figure references for timing the build.",
         "summary: A synthetic page.",
         "---",
         "",
@@ -170,15 +181,15 @@ def naive_variables(renderer: Renderer, figure_ids: list[str]) -> dict[str, obje
     return variables
 
 
-def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
-    """Write the three variants for ``pages`` x ``refs``; return their config files by variant."""
+def make_projects(workdir: Path, pages: int, refs: int, figures: int = FIGURES) -> dict[str, Path]:
+    """Write the three variants for ``pages`` x ``refs`` over ``figures`` figures; return their config files by variant."""
     roots = {variant: workdir / f"{variant}-{pages}" for variant in VARIANTS}
     project = roots["project"]
     project.mkdir(parents=True)
     for part in COPIED_PARTS:
         source = ROOT / part
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / part)
-    data, source_text = synthetic_data(FIGURES)
+    data, source_text = synthetic_data(figures)
     (project / "data" / "sources").mkdir(parents=True)
     (project / "data" / "sources" / "synthetic.txt").write_text(source_text, encoding="utf-8")
     (project / "data" / "briefing.yml").write_text(

@@ -46,6 +46,7 @@ from briefing.quotes import (
     KIND_NAMES,
     SCALE_NAMES,
     SpanError,
+    clause_search_text,
     find_span,
     normalise_text,
     numbers_in,
@@ -291,6 +292,7 @@ def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> No
 
 
 def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
+    clause_texts: dict[str, str] = {}  # each source prepared once for the whole-clause check, not once per passage
     for passage_id, entry in raw.items():
         path = ("passages", passage_id)
         if not re.match(SOURCE_ID_PATTERN, str(passage_id)):
@@ -318,7 +320,9 @@ def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
             )
             data.invalid_ids.add(passage_id)
             continue
-        if (problem := whole_clause_problem(passage.text, text)) is not None:
+        if passage.source not in clause_texts:
+            clause_texts[passage.source] = clause_search_text(text)
+        if (problem := whole_clause_problem(passage.text, text, search_text=clause_texts[passage.source])) is not None:
             data.add_problem(
                 (*path, "text"),
                 f"passage {passage_id!r} {problem}: {passage.text!r}",

@@ -18,7 +18,6 @@ the current data (``make edition`` runs it after a successful build).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import re
@@ -269,6 +268,8 @@ def freeze(project_dir: Path, version: str, pdf: Path | None) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``freeze --version x.y.z [--pdf site/downloads/briefing.pdf]``."""
+    import argparse  # the command line only: builds import this module too
+
     parser = argparse.ArgumentParser(description="Freeze the current edition of the briefing.")
     parser.add_argument("command", choices=["freeze"])
     parser.add_argument("--version", required=True)

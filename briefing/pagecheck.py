@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lxml.html
 from jinja2 import Environment, Template, TemplateSyntaxError
 
 from briefing.readernumbers import HandTypedNumber, hand_typed_in_text
+
+if TYPE_CHECKING:  # parsed only when a check is not in the build cache (see site.BuildContext)
+    import lxml.html
 
 # Elements whose text came from the data file, or is code: their subtree is not checked.
 SKIPPED_TAGS = frozenset({"code", "pre", "time", "kbd", "samp", "script", "style", "svg"})
@@ -40,6 +42,8 @@ def hand_typed_numbers(html: str, allowed: frozenset[str] = frozenset()) -> list
     """Numbers in ``html`` body text and reader-facing attributes that no macro produced and that are not allowed."""
     if not html.strip():
         return []
+    import lxml.html  # here, not at the top: a build with every check cached never needs it
+
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     texts: list[str] = []
 

@@ -184,3 +184,27 @@ def install(macros_plugin: Any, macros: Mapping[str, Callable[..., Any]], on_err
     environment = PageEnvironment(macros, on_error, **markers)
     macros_plugin._env = environment  # mkdocs-macros keeps its environment there (MacrosPlugin.env reads it)
     return environment
+
+
+def skip_git_variables() -> bool:
+    """Stop mkdocs-macros from running git for its ``git`` page variable; return whether it was stopped.
+
+    mkdocs-macros starts thirteen ``git`` processes on every build (and every
+    rebuild of ``mkdocs serve``) to fill a ``git`` variable for pages. Pages
+    here render in a :class:`PageEnvironment`, which has the briefing's macros
+    and no variables of mkdocs-macros, so no page can read it: the processes
+    are pure cost (about 20 ms a build). If a future mkdocs-macros no longer
+    has ``context.get_git_info``, nothing changes.
+    """
+    try:
+        from mkdocs_macros import context
+    except ImportError:
+        return False
+    if not callable(getattr(context, "get_git_info", None)):
+        return False
+
+    def git_not_read() -> dict[str, object]:
+        return {"status": False, "date": None, "diagnosis": "not read: pages of this briefing cannot use it"}
+
+    context.get_git_info = git_not_read
+    return True

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import lxml.html
-
 # Elements that run code, load other documents, or change where links and forms go.
 FORBIDDEN_ELEMENTS = frozenset(
     {
@@ -87,6 +85,8 @@ def unsafe_markup(html: str) -> list[UnsafeMarkup]:
     """Every forbidden element, event-handler attribute and non-https link in ``html``."""
     if not html.strip():
         return []
+    import lxml.html  # here, not at the top: a build with every check cached never needs it
+
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     found: list[UnsafeMarkup] = []
     for element in root.iter():
@@ -131,6 +131,8 @@ def harmful_output(html: str) -> list[str]:
     The last line of defence: the checks on data and page text should leave
     nothing for this to find, and the build stops if it finds anything.
     """
+    import lxml.html  # here, not at the top: a build with every check cached never needs it
+
     root = lxml.html.document_fromstring(html)
     found: list[str] = []
     for element in root.iter():

@@ -362,12 +362,18 @@ class BuildContext:
     ) -> str:
         """Put the macros' markup into a page's HTML, check the result, then add the page head; return it."""
         source_text = self._page_sources.get(src_path, "")
-        for unsafe in unsafe_markup(html):
+        found_unsafe = self._checks.result(
+            lambda: [[list(item.needles), item.message] for item in unsafe_markup(html)],
+            "unsafe_markup",
+            # The macros' tokens carry this build's nonce; the check reads them as plain text either way.
+            html.replace(self.renderer.token_prefix, "BRIEFINGTOKEN"),
+        )
+        for needles, message in found_unsafe:
             self.problems.add(
                 self.display_path(src_path),
-                locate_needle(source_text, unsafe.needles),
+                locate_needle(source_text, tuple(str(needle) for needle in needles)),
                 None,
-                unsafe.message,
+                str(message),
                 "pages may not run scripts or link elsewhere than https: (see README, Contributions and trust)",
             )
         html = self.renderer.expand(html)
@@ -405,12 +411,18 @@ class BuildContext:
         """Record every hand-typed number in a page's rendered body."""
         source_text = self._page_sources.get(src_path, "")
         self._page_anchors[src_path] = anchors_in(html)
-        for number in hand_typed_numbers(html, self.allowed_numbers):
+        found = self._checks.result(
+            lambda: [[number.token, number.context] for number in hand_typed_numbers(html, self.allowed_numbers)],
+            "hand_typed_numbers",
+            html,
+            repr(sorted(self.allowed_numbers)),
+        )
+        for token, context in found:
             self.problems.add(
                 self.display_path(src_path),
-                locate_text(source_text, number.token, number.context),
+                locate_text(source_text, token, context),
                 None,
-                f'hand-typed number {number.token!r} in "{number.context}"',
+                f'hand-typed number {token!r} in "{context}"',
                 "take it from the data file with a macro such as {{ figure('...') }}, "
                 "or list it in extra.briefing.allowed_numbers (mkdocs.yml) with the reason if it is not a figure",
             )

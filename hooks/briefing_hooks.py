@@ -4,14 +4,16 @@
   (:mod:`briefing.codereload`), so ``mkdocs serve`` runs the new code (hook
   files stay loaded, so they import the engine inside each function);
 - before the build starts: pages render in Jinja's sandbox with the briefing's
-  macros only (:mod:`briefing.pageenv`);
+  macros only (:mod:`briefing.pageenv`), so mkdocs-macros need not run git for
+  its page variables;
 - before the macros render a page: note which page it is, check its template syntax;
 - on the page's HTML: put the macros' markup in place, look for hand-typed numbers,
   then add the page head (standfirst, byline, dates, PDF and Cite);
 - on the finished page: put the figures' markup in place (left out until search has read the page);
 - before any file is written (``on_env``): check that every data entry is used,
   then report *every* problem of the build at once and stop it; give the
-  theme's templates the build cache, so they are compiled once, not per build;
+  theme's templates the build cache, so they are compiled once, not per build, and
+  the navigation's entries off the page's path, so they are rendered once per build;
 - under ``mkdocs serve`` a failing build is not stopped (the live server would hang
   every request until it passes): every page is replaced by a page listing the
   problems, and the browser reloads into the site once the build passes again;
@@ -25,13 +27,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
+if TYPE_CHECKING:  # the live server's module is imported only by `mkdocs serve`, not by every build
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 # Outside MkDocs' loggers: under `serve`, strict mode would otherwise abort the build on
@@ -70,6 +75,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     for path in forget_changed_code():
         log.info("briefing: %s changed; its code is reloaded", path.name)
+    from briefing.pageenv import skip_git_variables
+
+    skip_git_variables()  # pages cannot read mkdocs-macros' git variable: do not run git for it
     return config
 
 
@@ -111,6 +119,9 @@ def on_env(env, config: MkDocsConfig, files: Files):
         for problem in context.problems:
             log.error(str(problem))
         raise PluginError(f"{len(context.problems)} problem(s) found, listed above; nothing was written.")
+    from briefing.navcache import NavFragments
+
+    env.globals["nav_fragments"] = NavFragments()  # one per build: see overrides/partials/nav-item.html
     if context.cache is not None:
         from briefing.templatecache import cache_loaded_templates
 

@@ -1,9 +1,12 @@
-"""The benchmarks still run: their arguments, the projects they generate, and their smallest setting.
+"""The benchmarks still run: their synthetic briefings build, their arguments parse, their smallest setting runs.
 
 Benchmarks print figures and assert nothing, so nothing else notices when a
-change of the engine breaks one (``scripts/bench_scale.py`` imported a module
-that had moved, and the synthetic data carried numbers the reader-number check
-now refuses). These tests run them at their smallest sizes; no timing is asserted.
+change of the engine breaks one (a new check refused the synthetic labels such
+as "Measure 21"; ``scripts/bench_scale.py`` imported a module that had moved).
+These tests build the smallest synthetic briefing of each variant the way
+``make bench`` does, and run ``tools/bench_scale.py`` and ``tools/bench_pdf.py``
+at their smallest sizes, failing with the build's own messages. No timing is
+asserted.
 """
 
 from __future__ import annotations
@@ -20,6 +23,24 @@ from briefing.data import load_briefing
 from tools import bench, bench_pdf, bench_scale
 
 TABLE_ROW = re.compile(r"^\| (?P<scenario>[^|]+) \| (?P<size>[^|]+) \| (?P<step>[^|]+) \| [\d.]+ \| [\d.]+ \| \d+ \|")
+
+
+@pytest.mark.parametrize("index, letters", [(0, "A"), (25, "Z"), (26, "BA"), (701, "BAZ")])
+def test_letter_names_carry_no_digits(index: int, letters: str) -> None:
+    assert bench.letter_name(index) == letters
+
+
+@pytest.mark.builds
+def test_every_benchmark_variant_builds(tmp_path: Path) -> None:
+    # Two pages of twenty references use each of the benchmark's forty figures once.
+    configs = bench.make_projects(tmp_path, pages=2, refs=20)
+    assert set(configs) == set(bench.VARIANTS)
+    for variant in bench.TIMED:
+        seconds, cpu_seconds, peak_mib = bench.build_variant(variant, configs, tmp_path / "cold-cache")
+        assert seconds > 0 and cpu_seconds > 0 and peak_mib > 0, variant
+    for variant in bench.VARIANTS:
+        built = sorted(path.parent.name for path in (tmp_path / f"site-{variant}-2").glob("page-*/index.html"))
+        assert built == ["page-0000", "page-0001"], variant
 
 
 def test_bench_scale_defaults_are_the_issue_sizes() -> None:
@@ -56,7 +77,6 @@ def test_bench_projects_are_valid_briefings(tmp_path: Path) -> None:
     assert set(configs) == set(bench.VARIANTS)
     loaded = load_briefing(configs["project"].parent / "data" / "briefing.yml")
     assert not loaded.problems, loaded.problems.report()
-    assert bench.letter_name(0) == "a" and bench.letter_name(27) == "bb"
 
 
 def test_bench_pdf_synthetic_site_assembles(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from briefing.charts import DERIVED_MARK, KEY_DERIVED, KEY_GOAL, KEY_STATED, PALETTE, page_svg, render_chart
+from briefing.charts import DERIVED_MARK, KEY_DERIVED, KEY_GOAL, KEY_STATED, PALETTE, render_chart
+from briefing.chartsvg import page_svg
 from briefing.data import load_briefing
 from briefing.downloads import chart_path
 from briefing.formatting import format_quantity

@@ -7,11 +7,14 @@ Jinja offers a page, in process.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from briefing.pageenv import FAILED_PAGE_TEXT, PageEnvironment, template_problems
+from tests.conftest import build_in_process
 
 
 def make_environment() -> tuple[PageEnvironment, list[tuple[str, str, int | None]]]:
@@ -84,3 +87,24 @@ def test_macros_work() -> None:
         == "A [x] and [y]."
     )
     assert errors == []
+
+
+def test_a_build_starts_no_git_process(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """mkdocs-macros runs git for a page variable no page here can read: the build skips it."""
+    import importlib
+
+    from mkdocs_macros import context
+
+    importlib.reload(context)  # mkdocs-macros as installed, whatever an earlier build in this process changed
+    started: list[list[str]] = []
+    real_check_output = subprocess.check_output
+
+    def check_output(command: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(command, list | tuple) and command and command[0] == "git":
+            started.append(list(command))
+        return real_check_output(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "check_output", check_output)
+    result = build_in_process(project)
+    assert result.ok, result.problems or result.error
+    assert started == []

@@ -49,7 +49,8 @@ CHILD = (
     "import resource, sys\n"
     "from mkdocs.config import load_config\n"
     "from mkdocs.commands.build import build\n"
-    "import logging; logging.getLogger('mkdocs').setLevel(logging.ERROR)\n"
+    "import logging; logging.basicConfig(format='%(levelname)s %(message)s')\n"
+    "logging.getLogger('mkdocs').setLevel(logging.ERROR)\n"
     "build(load_config(sys.argv[1], strict=True))\n"
     "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
     "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)\n"
@@ -71,14 +72,18 @@ FIGURES = 40
 
 
 def letter_name(index: int) -> str:
-    """``index`` spelled in letters (0 -> "a", 26 -> "ba"): labels and titles readers see may not
-    carry hand-typed numbers (:mod:`briefing.readernumbers`)."""
-    name = ""
+    """``index`` written in capital letters (0 → A, 25 → Z, 26 → BA).
+
+    Labels and edit markers that readers see may not carry digits: the build
+    refuses a number no source states, so the synthetic pages name their
+    measures by letters.
+    """
+    letters = ""
     while True:
         index, digit = divmod(index, 26)
-        name = "abcdefghijklmnopqrstuvwxyz"[digit] + name
+        letters = chr(ord("A") + digit) + letters
         if index == 0:
-            return name
+            return letters
 
 
 def synthetic_data(figure_count: int) -> tuple[dict[str, Any], str]:
@@ -373,7 +378,7 @@ def edit_to_page_seconds(edits: int = 10) -> list[tuple[float, float]]:
                     f"the edit's anchor {original.strip()!r} is gone from data/briefing.yml: update the benchmark"
                 )
             for edit in range(edits):
-                marker = f"Benchmark edit marker {edit}"
+                marker = f"Benchmark edit marker {letter_name(edit)}"
                 time.sleep(1.0)  # let the previous rebuild and the watcher settle
                 start, cpu_start = time.perf_counter(), process_cpu_seconds(server.pid)
                 data_file.write_text(text.replace(original, f"    label: {marker}\n", 1), encoding="utf-8")

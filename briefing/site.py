@@ -186,6 +186,7 @@ class BuildContext:
                     "replace it with a copy of the file it points to",
                 )
         self._page_sources: dict[str, str] = {}
+        self._page_count = 0  # pages rendered, kept when their sources are released
         self._page_anchors: dict[str, set[str]] = {}
         self._page_figures: dict[str, dict[int, tuple[str, str, str, str]]] = {}
 
@@ -405,7 +406,8 @@ class BuildContext:
 
     def finish_page_output(self, src_path: str, output: str) -> str:
         """The finished page with its figures' markup in place (see :meth:`Renderer.insert_figures`)."""
-        return self.renderer.insert_figures(output, self._page_figures.get(src_path, {}))
+        # Each page is finished once per build: its figures' list is not needed after this.
+        return self.renderer.insert_figures(output, self._page_figures.pop(src_path, {}))
 
     def check_page_html(self, src_path: str, html: str) -> None:
         """Record every hand-typed number in a page's rendered body."""
@@ -467,6 +469,17 @@ class BuildContext:
                         did_you_mean(anchor, self._page_anchors[target]) or "check the heading's id",
                     )
 
+    def release_page_texts(self) -> None:
+        """Forget the pages' sources and anchors once the checks that read them have run (before pages are written).
+
+        A build holds every page's source from the first page rendered to the links
+        check; the theme then renders all pages again, and at 500 pages that copy
+        is a few MiB of the build's peak memory.
+        """
+        self._page_count = max(self._page_count, len(self._page_sources))
+        self._page_sources.clear()
+        self._page_anchors.clear()
+
     def check_usage(self) -> None:
         """Record every data entry that no page uses."""
         if not self.data.readable:
@@ -501,7 +514,7 @@ class BuildContext:
             or "unused",
         )
         keep = {
-            PAGE_KIND: max(DEFAULT_KEEP, 4 * len(self._page_sources)),
+            PAGE_KIND: max(DEFAULT_KEEP, 4 * max(self._page_count, len(self._page_sources))),
             TEMPLATE_KIND: max(DEFAULT_KEEP, 256),
             CHART_KIND: max(DEFAULT_KEEP, 4 * len(self.data.charts)),
             DATA_KIND: DEFAULT_KEEP,

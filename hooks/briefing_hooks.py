@@ -107,6 +107,8 @@ def on_env(env, config: MkDocsConfig, files: Files):
     context.check_usage()
     context.check_links({file.src_uri for file in files})
     context.check_change_pages({file.src_uri for file in files})
+    if not context.problems:
+        context.release_page_texts()  # the problems page of `make serve` may still locate problems in them
     if context.problems:
         if _serving:
             for problem in context.problems:

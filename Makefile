@@ -18,7 +18,7 @@ export GENERATOR
 SERVED_PATH = $(shell $(PY) -m briefing.project mount_path 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build pdf edition test test-fast lint format bench bench-web clean
+.PHONY: help install serve build pdf edition test test-fast lint format bench bench-scale bench-pdf bench-web clean
 
 help: ## List the targets and the variables they honour
 	@if [ -t 1 ]; then bold='\033[1m'; cyan='\033[36m'; plain='\033[0m'; else bold=; cyan=; plain=; fi; \
@@ -71,6 +71,12 @@ format: $(STAMP) ## Apply ruff's fixes and formatter
 
 bench: $(STAMP) ## Benchmark build times against plain mkdocs-material and naive mkdocs-macros (NS="10 100 500" M=20)
 	$(PY) -m tools.bench $(if $(NS),--pages $(NS)) $(if $(M),--refs $(M))
+
+bench-scale: $(STAMP) ## Hostile sizes: 1 figure x 5,000 references, 2,000 figures, 300 quotes in 2 MB, with PDFs
+	$(PY) -m tools.bench_scale --pdf
+
+bench-pdf: $(STAMP) ## PDF time, size and peak memory: the real briefing and a synthetic one (CHAPTERS=100)
+	$(PY) -m tools.bench_pdf $(if $(CHAPTERS),--chapters $(CHAPTERS))
 
 bench-web: build ## Lighthouse (mobile) on Home and a topic page, served by nginx with the site's headers
 	$(PY) -m tools.bench_web --site $(SITE)

@@ -47,6 +47,7 @@ from briefing.quotes import (
     KIND_NAMES,
     SCALE_NAMES,
     SpanError,
+    clause_search_text,
     find_span,
     normalise_text,
     numbers_in,
@@ -308,6 +309,7 @@ def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> No
 
 
 def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
+    clause_texts: dict[str, str] = {}  # each source prepared once for the whole-clause check, not once per passage
     bad_id = "passage id {} must be lower-case letters, digits and hyphens, e.g. trade-2022"
     for passage_id, path, passage in _valid_entries(data, "passages", raw, SOURCE_ID_PATTERN, bad_id, Passage):
         if not _check_source_ref(data, path, passage.source):
@@ -325,7 +327,9 @@ def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
             )
             data.invalid_ids.add(passage_id)
             continue
-        if (problem := whole_clause_problem(passage.text, text)) is not None:
+        if passage.source not in clause_texts:
+            clause_texts[passage.source] = clause_search_text(text)
+        if (problem := whole_clause_problem(passage.text, text, search_text=clause_texts[passage.source])) is not None:
             data.add_problem(
                 (*path, "text"),
                 f"passage {passage_id!r} {problem}: {passage.text!r}",

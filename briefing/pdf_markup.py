@@ -490,3 +490,36 @@ def set_table_columns(article: HtmlElement) -> None:
         else:
             table.insert(0, group)
         add_class(table, "table--fixed")
+
+
+# ---------------------------------------------------------------------------
+# Plain spans
+
+
+def styled_classes(stylesheet: str) -> frozenset[str]:
+    """Every class name a stylesheet's selectors mention (comments left out)."""
+    without_comments = re.sub(r"/\*.*?\*/", "", stylesheet, flags=re.DOTALL)
+    selectors = re.sub(r"\{[^{}]*\}", "", re.sub(r"\{[^{}]*\{[^{}]*\}[^{}]*\}", "", without_comments))
+    return frozenset(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", selectors))
+
+
+def unwrap_plain_spans(article: HtmlElement, styled: frozenset[str]) -> int:
+    """Drop the tags of spans that only group text for the screen; their text and children stay.
+
+    A span is plain when the print stylesheet styles none of its classes and it
+    carries nothing else a reader or a link needs: no ``id``, ``lang``, ``title``,
+    ``aria-*`` or ``data-note``. A figure's popover lines (``fig__line``,
+    ``fig__source``…) and its wrapper (``fig``) are such spans: on paper each was
+    a box WeasyPrint laid out, kept in memory and tagged for nothing (a fifth
+    of the boxes of a page of notes). Returns how many were dropped.
+    """
+    dropped = 0
+    for span in list(article.iter("span")):
+        names = set(span.attrib) - {"class"}
+        if any(not name.startswith("data-") or name == "data-note" for name in names):
+            continue
+        if any(name in styled for name in (span.get("class") or "").split()):
+            continue
+        span.drop_tag()
+        dropped += 1
+    return dropped

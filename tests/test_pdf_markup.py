@@ -175,3 +175,35 @@ def test_tables_get_fixed_columns_unless_the_stylesheet_sets_them() -> None:
     plain, styled = page.iter("table")
     assert "table--fixed" in plain.get("class") and len(plain.find("colgroup")) == 2
     assert styled.find("colgroup") is None
+
+
+# ---------------------------------------------------------------------------
+# Plain spans
+
+
+def test_styled_classes_come_from_selectors_only() -> None:
+    css = """/* .in-a-comment is not a selector */
+    @page { @top-left { content: ".not-a-class"; } }
+    .fig__label, table.key-figures td { font-weight: 600; }
+    a.xref::after { content: " (p. 1)"; }"""
+    assert pdf_markup.styled_classes(css) == {"fig__label", "key-figures", "xref"}
+
+
+def test_plain_spans_are_unwrapped_and_their_text_stays() -> None:
+    body = (
+        '<p>Trade <span class="fig" data-figure="t.x"><span class="fig__value">US$1</span>'
+        '<small class="fig__tip" id="tip-1" data-note="1"><span class="fig__line fig__head">'
+        '<span class="fig__label">Turnover</span> <span class="fig__period">(2022).</span></span> '
+        '<span class="fig__line fig__source">Source: <a class="cite" href="#s">S</a>:</span> '
+        '<q class="fig__line fig__quote">Words.</q></small></span> rose. <span lang="ru">Да</span> '
+        '<span id="kept">x</span> <span aria-label="y">z</span></p>'
+    )
+    element = article(body)
+    text = element.text_content()
+    dropped = pdf_markup.unwrap_plain_spans(element, frozenset({"fig__label", "fig__value", "fig__quote"}))
+    assert element.text_content() == text
+    assert dropped == 4  # fig, fig__head, fig__period, fig__source
+    spans = [span.get("class") or span.get("lang") or span.get("id") or "aria" for span in element.iter("span")]
+    assert spans == ["fig__value", "fig__label", "ru", "kept", "aria"]
+    tip = element.xpath('//small[@id="tip-1"]')[0]
+    assert [child.tag for child in tip] == ["span", "a", "q"]  # the label, the source link, the quote

@@ -7,7 +7,14 @@ import re
 import pytest
 
 from briefing.formula import Formula, FormulaError, evaluation_order
-from briefing.quotes import SpanError, is_verbatim, qualifier_before, read_statement, whole_clause_problem
+from briefing.quotes import (
+    SpanError,
+    clause_search_text,
+    is_verbatim,
+    qualifier_before,
+    read_statement,
+    whole_clause_problem,
+)
 
 SOURCE = (
     "Russia-China partnership\n\n"
@@ -107,6 +114,23 @@ def test_qualifier_before_a_number(passage: str, position_of: str, qualifier: st
 )
 def test_evidence_is_a_whole_sentence_or_clause(quote: str, problem: str | None) -> None:
     assert whole_clause_problem(quote, SOURCE) == problem
+    # The loader prepares each source once and hands it in: the same answer.
+    assert whole_clause_problem(quote, SOURCE, search_text=clause_search_text(SOURCE)) == problem
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("Intro line\n  \tTrade reached a record high, officials said", None),  # indented paragraph start
+        ("The year ended. \t Trade reached a record high, officials said", None),  # after a full stop and spaces
+        ("The year ended and Trade reached a record high, officials said", "starts in the middle of a sentence"),
+        ("Trade reached a record high \t  today", "stops in the middle of a sentence"),
+        ("Trade reached a record high \t ", None),  # the text ends after spaces
+        ("Trade reached a record high \t )", None),
+    ],
+)
+def test_clause_edges_are_read_across_spaces_and_tabs(source: str, problem: str | None) -> None:
+    assert whole_clause_problem("Trade reached a record high", source) == problem
 
 
 def test_verbatim_ignores_whitespace_and_quote_style_only() -> None:

@@ -186,15 +186,15 @@ def naive_variables(renderer: Renderer, figure_ids: list[str]) -> dict[str, obje
     return variables
 
 
-def make_projects(workdir: Path, pages: int, refs: int) -> dict[str, Path]:
-    """Write the three variants for ``pages`` x ``refs``; return their config files by variant."""
+def make_projects(workdir: Path, pages: int, refs: int, figures: int = FIGURES) -> dict[str, Path]:
+    """Write the three variants for ``pages`` x ``refs`` over ``figures`` figures; return their config files by variant."""
     roots = {variant: workdir / f"{variant}-{pages}" for variant in VARIANTS}
     project = roots["project"]
     project.mkdir(parents=True)
     for part in COPIED_PARTS:
         source = ROOT / part
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / part)
-    data, source_text = synthetic_data(FIGURES)
+    data, source_text = synthetic_data(figures)
     (project / "data" / "sources").mkdir(parents=True)
     (project / "data" / "sources" / "synthetic.txt").write_text(source_text, encoding="utf-8")
     (project / "data" / "briefing.yml").write_text(

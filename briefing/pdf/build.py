@@ -15,7 +15,7 @@ from pathlib import Path
 from briefing.downloads import PDF_PATH
 from briefing.pdf.chapters import FONTS_CSS, assemble
 from briefing.pdf.errors import PdfError
-from briefing.pdf.project import load_cover, nav_pages, read_config, source_date
+from briefing.pdf.project import cover_from_meta, load_meta, nav_pages, read_config, source_date
 from briefing.pdf.rendering import PdfReport, render
 
 log = logging.getLogger("briefing")
@@ -29,11 +29,12 @@ def build_pdf(
         raise PdfError(f"PDF: {site_dir} is not a built site (no index.html): build it first (make build)")
     config = read_config(project_dir)
     fonts_css = project_dir / str(config.get("docs_dir") or "docs") / FONTS_CSS
+    meta = load_meta(project_dir, config)  # read once: the data file may hold thousands of checked figures
     markup = assemble(
         site_dir,
         nav_pages(config),
-        load_cover(project_dir, config),
-        source_date(project_dir),
+        cover_from_meta(meta, config),
+        source_date(project_dir, meta.updated),
         use_directory_urls=bool(config.get("use_directory_urls", True)),
         docs_dir=str(config.get("docs_dir") or "docs"),
         fonts_css=fonts_css,

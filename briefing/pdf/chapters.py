@@ -11,6 +11,7 @@ collected before the build fails.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 from collections.abc import Sequence
@@ -90,6 +91,12 @@ URL_REFERENCE = re.compile(r"""url\(\s*(['"]?)#([^'")\s]+)\1\s*\)""")
 # Inline SVG (the charts) names its own fonts; in the PDF its text is set in the bundled family.
 PRINT_FONTS = {"sans": "Briefing Sans", "mono": "Briefing Mono"}
 FONT_FAMILY_DECLARATION = re.compile(r"font-family\s*:\s*([^;\"}]+)")
+
+
+@functools.cache
+def print_styled_classes() -> frozenset[str]:
+    """The classes ``print/print.css`` styles: spans with none of them are unwrapped for print."""
+    return pdf_markup.styled_classes((PRINT_DIR / "print.css").read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -177,6 +184,7 @@ class ChapterBuilder:
         self._use_bundled_fonts_in_svg(article)
         self._reanchor(article, chapter)
         pdf_markup.set_notes(article)
+        pdf_markup.unwrap_plain_spans(article, print_styled_classes())
         chapter.body = (article.text or "").strip() + "".join(
             lxml_html.tostring(child, encoding="unicode", with_tail=True) for child in article
         )

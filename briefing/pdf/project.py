@@ -18,6 +18,7 @@ import yaml
 from briefing import pdf_markup
 from briefing.data import load_briefing
 from briefing.formatting import format_day
+from briefing.model import Meta
 from briefing.navigation import NavEntry, nav_entries, read_mkdocs_config
 from briefing.pdf.errors import PdfError
 from briefing.project import Project, ProjectError
@@ -60,15 +61,19 @@ def nav_pages(config: dict[str, Any]) -> list[NavEntry]:
     return nav_entries(config["nav"])
 
 
-def load_cover(project_dir: Path, config: dict[str, Any]) -> Cover:
-    """The cover's text, from the data file's ``meta`` block and ``site_description``."""
+def load_meta(project_dir: Path, config: dict[str, Any]) -> Meta:
+    """The data file's validated ``meta`` block: what the cover and the PDF's date come from."""
     project = Project.from_mapping(config, project_dir)
     if project.problems:
         raise PdfError("PDF: " + "\n".join(str(problem) for problem in project.problems))
     data = load_briefing(project.data_file, project.data_display_path)
     if data.meta is None:
         raise PdfError(f"PDF: {project.data_display_path} has no valid meta block:\n{data.problems.report()}")
-    meta = data.meta
+    return data.meta
+
+
+def cover_from_meta(meta: Meta, config: dict[str, Any]) -> Cover:
+    """The cover's text, from the ``meta`` block and ``site_description``."""
     return Cover(
         title=meta.title,
         subtitle=meta.subtitle,
@@ -83,9 +88,20 @@ def load_cover(project_dir: Path, config: dict[str, Any]) -> Cover:
     )
 
 
-def source_date(project_dir: Path) -> dt.datetime:
-    """The build's date: ``SOURCE_DATE_EPOCH``, or the data file's ``meta.updated`` as publish uses."""
+def load_cover(project_dir: Path, config: dict[str, Any]) -> Cover:
+    """The cover's text, from the data file's ``meta`` block and ``site_description``."""
+    return cover_from_meta(load_meta(project_dir, config), config)
+
+
+def source_date(project_dir: Path, updated: dt.date | None = None) -> dt.datetime:
+    """The build's date: ``SOURCE_DATE_EPOCH``, or the data file's ``meta.updated`` as publish uses.
+
+    ``updated`` is that date when the caller has already read it, so the data file
+    (thousands of figures, checked against their sources) is not read twice.
+    """
     raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None and updated is not None:
+        return dt.datetime(updated.year, updated.month, updated.day, tzinfo=dt.UTC)
     if raw is None:
         try:
             raw = Project.load(project_dir).updated_epoch()

@@ -19,6 +19,7 @@ from typing import Any
 
 from briefing.pdf.errors import PdfError
 from briefing.pdf.fetcher import SiteOnlyFetcher
+from briefing.pdf.footnote_area import footnote_heights_cached
 
 PRINT_DIR = Path(__file__).resolve().parent.parent / "print"
 STYLESHEET = PRINT_DIR / "print.css"
@@ -134,6 +135,39 @@ class _Finisher:
                 self.header_cells += 1
 
 
+def _printed_note_ids(document: Any) -> set[str]:
+    """The ids of the notes WeasyPrint placed in a footnote area, on any page."""
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+
+    printed: set[str] = set()
+    for page in document.pages:
+        for area in page._page_box.children:
+            if isinstance(area, FootnoteAreaBox):
+                printed.update(note.element.get("id") for note in area.children if note.element is not None)
+    return printed
+
+
+def dropped_notes(markup: str, document: Any) -> list[str]:
+    """Each note of ``markup`` that no page of the laid-out ``document`` holds, as "chapter, note N (label)".
+
+    WeasyPrint 70 can lose a note when the line calling it and the one before
+    both end up at the foot of a full page; the PDF would then silently lack
+    that figure's evidence, so the build says which.
+    """
+    from lxml import html as lxml_html
+
+    printed = _printed_note_ids(document)
+    dropped = []
+    for tip in lxml_html.document_fromstring(markup).xpath(
+        '//*[contains(concat(" ", @class, " "), " fig__tip ") and @data-note]'
+    ):
+        if tip.get("id") and tip.get("id") not in printed:
+            chapter = next((a.get("data-source") for a in tip.iterancestors("section") if a.get("data-source")), "?")
+            labels = [" ".join(label.text_content().split()) for label in tip.find_class("fig__label")]
+            dropped.append(f"{chapter}, note {tip.get('data-note')} ({'; '.join(labels) or 'no label'})")
+    return dropped
+
+
 def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts_dir: Path | None = None) -> PdfReport:
     """Render the assembled HTML to ``output`` with WeasyPrint, offline; fail on any refused resource.
 
@@ -152,9 +186,10 @@ def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts
         fonts = FontConfiguration()
         stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=url_fetcher, font_config=fonts)
         base_url = site_dir.resolve().as_uri() + "/"
-        document = HTML(string=markup, base_url=base_url, url_fetcher=url_fetcher).render(
-            stylesheets=[stylesheet], pdf_tags=tagged, font_config=fonts
-        )
+        with footnote_heights_cached():
+            document = HTML(string=markup, base_url=base_url, url_fetcher=url_fetcher).render(
+                stylesheets=[stylesheet], pdf_tags=tagged, font_config=fonts
+            )
         with _page_references_cached():
             pdf = document.write_pdf(pdf_identifier=True, finisher=finisher, **options)
     if fetcher.refused:
@@ -182,6 +217,11 @@ def render(markup: str, site_dir: Path, output: Path, tagged: bool = True, fonts
         message
         for level, message in collector.messages
         if level < logging.ERROR and not SVG_PROPERTY_WARNING.match(message)
+    ]
+    warnings += [
+        f"the layout dropped the footnote {note}: its evidence is missing from the PDF; a sentence more or "
+        "less before it on the page usually brings it back"
+        for note in dropped_notes(markup, document)
     ]
     return PdfReport(path=output, pages=len(document.pages), size=len(pdf), warnings=warnings)
 

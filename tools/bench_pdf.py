@@ -1,7 +1,8 @@
 """How long the PDF takes to make, and how big it is: the real briefing and a synthetic 100-chapter one.
 
-    .venv/bin/python scripts/bench_pdf.py [--chapters 100] [--repeat 1] [--untagged] [--keep DIR]
+    python -m tools.bench_pdf [--chapters 100] [--repeat 1] [--only real|synthetic] [--untagged] [--keep DIR]
 
+(``make bench-pdf``.)
 The real briefing is built with MkDocs into a temporary directory first (not
 timed); then :func:`briefing.pdf.build_pdf` is timed on it. The synthetic
 briefing is a built site made here: each chapter is an article like the ones
@@ -11,7 +12,7 @@ list and an inline SVG chart, rendered by the same code
 it prints numbers to compare between changes. Each line gives the wall time
 and the CPU time of the same run: on a shared machine the CPU time is the
 steadier figure. The peak resident memory is the process's so far: the
-synthetic line's covers both renderings.
+synthetic line's covers both renderings unless ``--only synthetic``.
 """
 
 from __future__ import annotations
@@ -25,17 +26,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from briefing import pdf as briefing_pdf
+from briefing.navigation import NavEntry
+from briefing.project import Project
 
-from briefing import pdf as briefing_pdf  # noqa: E402
-from briefing.navigation import NavEntry  # noqa: E402
-from briefing.project import Project  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # One synthetic chapter, in the markup the site's templates produce (briefing/templates/figure.html).
 CHAPTER = Environment(autoescape=True, undefined=StrictUndefined).from_string("""\
@@ -116,69 +117,94 @@ def report(name: str, seconds: list[tuple[float, float]], result: briefing_pdf.P
     )
 
 
-def main() -> int:
-    """Run the benchmark and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--chapters", type=int, default=100, help="chapters of the synthetic briefing")
     parser.add_argument("--repeat", type=int, default=1, help="renderings of each, best time reported")
     parser.add_argument(
+        "--only", choices=("real", "synthetic"), help="only this briefing (its peak memory is then its own)"
+    )
+    parser.add_argument(
         "--untagged", action="store_true", help="synthetic PDF without structure tags, to see their cost"
     )
-    parser.add_argument("--keep", type=Path, help="copy the two PDFs into this folder, to look at them")
-    args = parser.parse_args()
+    parser.add_argument("--keep", type=Path, help="copy the PDFs into this folder, to look at them")
+    return parser.parse_args(argv)
+
+
+def synthetic_cover(chapters: int) -> briefing_pdf.Cover:
+    """The synthetic briefing's cover."""
+    return briefing_pdf.Cover(
+        title="Synthetic briefing",
+        subtitle=f"{chapters} chapters",
+        as_of="22 March 2023",
+        version="1.0.0",
+        updated="27 November 2026",
+        publisher="Bench",
+        author="Bench",
+        licence="CC BY 4.0",
+        description="Benchmark",
+        site_url="https://example.org/",
+    )
+
+
+def real_briefing(root: Path, repeat: int) -> briefing_pdf.PdfReport | None:
+    """Build the real briefing's site (not timed), then time its PDF; None if the build failed."""
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "real")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if built.returncode != 0:
+        print(built.stdout + built.stderr, file=sys.stderr)
+        return None
+    seconds = []
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = briefing_pdf.build_pdf(ROOT, root / "real", root / "real.pdf")
+        seconds.append((time.perf_counter() - start, time.process_time() - start_cpu))
+    report("real briefing", seconds, result)
+    return result
+
+
+def synthetic_briefing(
+    root: Path, chapters: int, created: dt.datetime, repeat: int = 1, tagged: bool = True
+) -> briefing_pdf.PdfReport:
+    """Make the synthetic site of ``chapters`` chapters and time its PDF (assembling and rendering)."""
+    site, pages = synthetic_site(root / "synthetic", chapters)
+    seconds = []
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        markup = briefing_pdf.assemble(site, pages, synthetic_cover(chapters), created)
+        result = briefing_pdf.render(markup, site, root / "synthetic.pdf", tagged=tagged)
+        seconds.append((time.perf_counter() - start, time.process_time() - start_cpu))
+    report(f"synthetic, {chapters} chapters" + ("" if tagged else ", untagged"), seconds, result)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    args = parse_arguments(argv)
     if "SOURCE_DATE_EPOCH" not in os.environ:
         epoch = Project.load(ROOT).updated_epoch()
         if epoch is None:
-            parser.error("the data file has no valid meta.updated date; run make build to see why")
+            print("the data file has no valid meta.updated date; run make build to see why", file=sys.stderr)
+            return 2
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     created = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
-        built = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "real")],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if built.returncode != 0:
-            print(built.stdout + built.stderr, file=sys.stderr)
-            return built.returncode
-        seconds = []
-        for _ in range(args.repeat):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            result = briefing_pdf.build_pdf(ROOT, root / "real", root / "real.pdf")
-            seconds.append((time.perf_counter() - start, time.process_time() - start_cpu))
-        report("real briefing", seconds, result)
-
-        site, pages = synthetic_site(root / "synthetic", args.chapters)
-        seconds = []
-        for _ in range(args.repeat):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            markup = briefing_pdf.assemble(
-                site,
-                pages,
-                briefing_pdf.Cover(
-                    title="Synthetic briefing",
-                    subtitle=f"{args.chapters} chapters",
-                    as_of="22 March 2023",
-                    version="1.0.0",
-                    updated="27 November 2026",
-                    publisher="Bench",
-                    author="Bench",
-                    licence="CC BY 4.0",
-                    description="Benchmark",
-                    site_url="https://example.org/",
-                ),
-                created,
-            )
-            result = briefing_pdf.render(markup, site, root / "synthetic.pdf", tagged=not args.untagged)
-            seconds.append((time.perf_counter() - start, time.process_time() - start_cpu))
-        report(f"synthetic, {args.chapters} chapters" + (", untagged" if args.untagged else ""), seconds, result)
+        if args.only != "synthetic" and real_briefing(root, args.repeat) is None:
+            return 1
+        if args.only != "real":
+            synthetic_briefing(root, args.chapters, created, args.repeat, tagged=not args.untagged)
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             for name in ("real.pdf", "synthetic.pdf"):
-                shutil.copy2(root / name, args.keep / name)
+                if (root / name).is_file():
+                    shutil.copy2(root / name, args.keep / name)
     return 0
 
 

@@ -567,7 +567,8 @@ def test_cli_regenerates_the_same_bytes(site: Path, pdf_bytes: bytes, tmp_path: 
     )
     assert completed.returncode == 0, completed.stderr
     assert output.read_bytes() == pdf_bytes
-    assert completed.stderr.strip().splitlines()[-1].startswith(f"PDF written: {output} (")
+    # What a step did goes to standard output, as for make build (briefing.logs.to_terminal).
+    assert completed.stdout.strip().splitlines()[-1].startswith(f"PDF written: {output} (")
 
 
 def test_problems_go_to_the_briefing_logger(

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from briefing.downloads import PDF_PATH
+from briefing.logs import to_terminal
 from briefing.pdf.chapters import FONTS_CSS, assemble
 from briefing.pdf.errors import PdfError
 from briefing.pdf.project import cover_from_meta, load_meta, nav_pages, read_config, source_date
@@ -59,23 +57,6 @@ def write_site_pdf(project_dir: Path, site_dir: Path) -> None:
     report_result(build_pdf(project_dir, site_dir), PDF_PATH)
 
 
-@contextmanager
-def _logging_to_terminal() -> Iterator[None]:
-    """For the command line: the ``briefing`` logger's messages on stderr as plain lines, while it runs."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.setLevel(logging.INFO)
-    level = log.level
-    log.addHandler(handler)
-    if level == logging.NOTSET or level > logging.INFO:
-        log.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: regenerate the PDF of an already built site."""
     parser = argparse.ArgumentParser(description="Write the PDF of an already built briefing site.")
@@ -87,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     project_dir = Path(args.project).resolve()
     site_dir = Path(args.site).resolve()
     output = Path(args.output).resolve() if args.output else site_dir / PDF_PATH
-    with _logging_to_terminal():
+    with to_terminal():
         try:
             report = build_pdf(project_dir, site_dir, output, Path(args.html) if args.html else None)
         except PdfError as error:

@@ -50,6 +50,7 @@ class NavFragments:
     def __init__(self) -> None:
         self._markup: dict[tuple[object, ...], Any] = {}
         self._first_parts: dict[int, frozenset[str]] = {}
+        self._directories: dict[str, list[str]] = {}  # by page URL, parsed once per page
         self._keep: list[object] = []  # the entries keyed by id() stay alive as long as the cache
         self.hits = 0
         self.misses = 0
@@ -74,7 +75,9 @@ class NavFragments:
     def key(self, nav_item: Any, path: str, level: int, parent: Any, page: Any) -> tuple[object, ...]:
         """What an inactive entry's markup depends on, for a page."""
         page_url = "" if page is None or isinstance(page, Undefined) else str(page.url or "")
-        directory = _page_directory(page_url)
+        directory = self._directories.get(page_url)
+        if directory is None:
+            directory = self._directories[page_url] = _page_directory(page_url)
         if directory and directory[0] in self._link_first_parts(nav_item):
             where: tuple[object, ...] = ("under", *directory)
         else:

@@ -108,9 +108,12 @@ class ChartPoint:
 
     @property
     def value_text(self) -> str:
-        """The value drawn beside the mark: short, with the qualifier the source or the briefing gives it."""
-        qualifier = self.quantity.qualifier
-        return f"{qualifier} {self.short_text}" if qualifier else self.short_text
+        """The value drawn beside the mark: short, with the qualifier the source or the briefing gives it.
+
+        :func:`~briefing.formatting.format_quantity` already puts the qualifier in
+        front ("nearly US$33.7bn"); adding it here again drew "nearly nearly".
+        """
+        return self.short_text
 
     @property
     def shown_label(self) -> str:

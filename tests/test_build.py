@@ -213,3 +213,23 @@ def test_figure_tip_reads_as_sentences(built_site: Path) -> None:
     tip = soup(html_path(built_site, "trade.md")).select_one("span.fig .fig__tip")
     text = tip.get_text()
     assert re.search(r"\)\. Source: .+: \S", text), text
+
+
+def test_no_word_is_doubled_in_what_readers_read(built_site: Path) -> None:
+    """A word printed twice in a row ("nearly nearly US$33.7bn" once was, on a chart) is a slip.
+
+    Every run of text in every page's article, chart labels included; the source's
+    own words (quotes) are left out, since a slip of the source is shown as written.
+    """
+    doubled = re.compile(r"\b([^\W\d_]{2,})\s+\1\b", re.IGNORECASE)
+    found = []
+    for page in sorted(built_site.rglob("index.html")):
+        article = soup(page).select_one("article")
+        if article is None:
+            continue
+        for quoted in article.select("q, blockquote, .quote"):
+            quoted.decompose()
+        for text in article.stripped_strings:  # one run of text at a time: a button "Cite" then "Cite this…" is no slip
+            unquoted = re.sub(r'"[^"]*"|“[^”]*”', " ", text)  # the source's words cited in the briefing's own text
+            found += [f"{page.relative_to(built_site)}: {match.group(0)!r}" for match in doubled.finditer(unquoted)]
+    assert found == []

@@ -1,7 +1,7 @@
 """The site navigation's markup, rendered once per build for every part that no page changes.
 
 Material renders the whole navigation on every page: N pages × N entries, so
-at 500 pages the navigation is most of a build (about 15 of 20 profiled
+at 500 pages the navigation is most of a build (about 17 of 25 profiled
 seconds, in Jinja's macro calls of ``partials/nav-item.html``). Yet an entry
 that is not on the current page's path (``nav_item.active`` is false) comes out
 the same on every page, except for its links, which are relative to the page.

@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from briefing.addresses import is_public_address
 from briefing.charts import RenderedChart, plain_number, render_chart
 from briefing.data import BriefingData
 from briefing.formatting import format_day, format_quantity
@@ -177,9 +178,10 @@ def cite_text(data: BriefingData) -> bytes:
     if meta is None:
         return b""
     updated = format_day(meta.updated, "day", meta.locale)
+    address = f"{meta.site_url} " if is_public_address(meta.site_url) else ""  # never a placeholder
     return (
         f"{meta.author}, {meta.title}, edition {meta.version} ({meta.edition_kind}), {meta.publisher}, {updated}. "
-        f"{meta.site_url} Licence: {meta.licence} ({meta.licence_url}).\n"
+        f"{address}Licence: {meta.licence} ({meta.licence_url}).\n"
     ).encode()
 
 
@@ -213,7 +215,6 @@ def cite_bibtex(data: BriefingData) -> bytes:
         ("year", "{" + str(meta.updated.year) + "}"),
         ("month", months[meta.updated.month - 1]),
         ("date", "{" + meta.updated.isoformat() + "}"),
-        ("url", "{" + meta.site_url + "}"),
         ("edition", "{" + bibtex_escape(meta.version) + "}"),
         (
             "note",
@@ -226,6 +227,8 @@ def cite_bibtex(data: BriefingData) -> bytes:
             + "}",
         ),
     ]
+    if is_public_address(meta.site_url):  # a placeholder address is left out, not cited
+        fields.insert(9, ("url", "{" + meta.site_url + "}"))
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name.ljust(width)} = {value}" for name, value in fields)
     return f"@techreport{{{citation_key(meta)},\n{body}\n}}\n".encode()
@@ -246,10 +249,11 @@ def cite_csl_json(data: BriefingData) -> bytes:
         "version": meta.version,
         "edition": meta.version,
         "issued": {"date-parts": [[meta.updated.year, meta.updated.month, meta.updated.day]]},
-        "URL": meta.site_url,
         "license": meta.licence,
         "language": meta.locale.replace("_", "-"),
     }
+    if is_public_address(meta.site_url):  # a placeholder address is left out, not cited
+        item["URL"] = meta.site_url
     return _dump_json([item])
 
 

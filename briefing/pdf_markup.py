@@ -24,14 +24,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-# Domains reserved for documentation and testing (RFC 2606, RFC 6761): never a real site.
-PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost")
-PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local")
 # Inline elements a figure's phrase may end in ("1 <abbr>CEFR</abbr> reactor").
 PHRASE_ELEMENTS = ("abbr", "span", "time", "em", "strong", "b", "i", "q", "code", "a")
 # A word after a figure: letters, then letters, apostrophes or hyphens ("units", "Xi's").
@@ -67,21 +63,6 @@ def by_class(root: HtmlElement, name: str) -> list[HtmlElement]:
 def text_of(element: HtmlElement) -> str:
     """An element's text, whitespace collapsed."""
     return " ".join(element.text_content().split())
-
-
-def is_public_address(url: str | None) -> bool:
-    """Whether ``url`` is an http(s) address a reader could visit: not a placeholder or local host."""
-    if not url:
-        return False
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().rstrip(".")
-    if parts.scheme not in ("https", "http") or not host or "." not in host:
-        return False
-    if host in PLACEHOLDER_HOSTS or host.endswith(PLACEHOLDER_SUFFIXES):
-        return False
-    if any(host.endswith("." + placeholder) for placeholder in PLACEHOLDER_HOSTS):
-        return False
-    return not re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host)
 
 
 # ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 from markupsafe import Markup
 
 from briefing import views
+from briefing.addresses import is_public_address
 from briefing.buildcache import BuildCache
 from briefing.charts import DERIVED_MARK, ChartError, RenderedChart, render_chart
 from briefing.data import BriefingData
@@ -510,7 +511,9 @@ class Renderer:
             updated=day(meta.updated),
             as_of=day(meta.as_of),
             citation=cite_text(self.data).decode("utf-8").strip(),
-            canonical_url=canonical_url if canonical_url.startswith("https://") else "",
+            canonical_url=canonical_url
+            if canonical_url.startswith("https://") and is_public_address(canonical_url)
+            else "",
             pdf_href=self.site_href(PDF_PATH),
             cite_txt=self.site_href(CITE_TXT),
             cite_bib=self.site_href(CITE_BIB),

@@ -7,6 +7,7 @@ same bytes; the citation files must parse.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -16,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from briefing import downloads
+from briefing.addresses import is_public_address
 from briefing.data import load_briefing
 from briefing.downloads import PDF_PATH
 from tests.conftest import DATA_FILE, allowed_numbers
@@ -134,8 +136,11 @@ def test_figures_json_round_trips_to_the_data(built_site: Path, data) -> None:
 def test_citation_files_parse_and_agree(built_site: Path, data) -> None:
     meta = data.meta
     fields = check_bibtex((built_site / downloads.CITE_BIB).read_text(encoding="utf-8"))
-    for name in ("author", "title", "institution", "year", "url"):
+    for name in ("author", "title", "institution", "year"):
         assert name in fields, name
+    # The repository ships a placeholder address (example.org): it is never cited.
+    assert not is_public_address(meta.site_url)
+    assert "url" not in fields
     assert meta.title in fields["title"]
     assert fields["year"] == "{" + str(meta.updated.year) + "}"
     items = json.loads((built_site / downloads.CITE_JSON).read_text(encoding="utf-8"))
@@ -144,10 +149,26 @@ def test_citation_files_parse_and_agree(built_site: Path, data) -> None:
     assert item["title"] == meta.title
     assert item["type"] == "report"
     assert item["issued"]["date-parts"] == [[meta.updated.year, meta.updated.month, meta.updated.day]]
-    assert item["URL"] == meta.site_url
+    assert "URL" not in item
     text = (built_site / downloads.CITE_TXT).read_text(encoding="utf-8")
-    for part in (meta.author, meta.title, meta.version, meta.publisher, meta.site_url):
+    for part in (meta.author, meta.title, meta.version, meta.publisher):
         assert part in text
+    assert meta.site_url not in text and "example.org" not in text
+
+
+def test_a_real_address_is_cited_in_every_citation_file(data) -> None:
+    address = "https://briefing-desk.github.io/xi-russia-2023/"
+    real = dataclasses.replace(data, meta=data.meta.model_copy(update={"site_url": address}))
+    assert f"{address} Licence:" in downloads.cite_text(real).decode("utf-8")
+    assert check_bibtex(downloads.cite_bibtex(real).decode("utf-8"))["url"] == "{" + address + "}"
+    assert json.loads(downloads.cite_csl_json(real))[0]["URL"] == address
+
+
+def test_the_cite_popover_never_shows_a_placeholder_address(built_site: Path) -> None:
+    for page in built_site.rglob("index.html"):
+        pop = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("#cite-this")
+        if pop is not None:
+            assert "example.org" not in pop.get_text(), page
 
 
 def test_key_figures_page_links_every_download(published_site: Path, data) -> None:

@@ -236,3 +236,19 @@ def test_real_data_matches_its_editions() -> None:
     data = load_briefing(DATA_FILE, "data/briefing.yml", allowed_numbers())
     check_against_editions(data, published_editions(ROOT))
     assert not data.problems, data.problems.report()
+
+
+def test_every_change_note_reads_as_a_dated_sentence(built_site: Path) -> None:
+    """'Corrected on 28 November 2026 (edition 1.1.0)', never 'Added to on …' (once shown for additions)."""
+    heads = []
+    for page in sorted(built_site.rglob("index.html")):
+        root = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+        for note in root.xpath('//*[contains(concat(" ", normalize-space(@class), " "), " change-note ")]'):
+            summary = note.xpath("./summary") or note.xpath(".//a")
+            heads.append((page.relative_to(built_site).as_posix(), " ".join(summary[0].text_content().split())))
+    kinds = {change.kind.value for change in load_briefing(DATA_FILE).changes.values()}
+    assert {"correction", "addition"} <= kinds, "the data file logs both kinds the test reads"
+    assert heads
+    pattern = re.compile(r"^(Corrected|Updated|Expanded) on \d{1,2} [A-Z][a-z]+ \d{4} \(edition \d+\.\d+\.\d+\)")
+    assert [head for head in heads if not pattern.match(head[1])] == []
+    assert any(head.startswith("Expanded on ") for _, head in heads), "an addition's note"

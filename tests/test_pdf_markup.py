@@ -6,6 +6,7 @@ import pytest
 from lxml import html as lxml_html
 
 from briefing import pdf_markup
+from briefing.addresses import is_public_address
 
 
 def figure(value: str, label: str, quote: str, tip_id: str) -> str:
@@ -113,7 +114,7 @@ def test_table_headers_get_scope_and_an_empty_header_row_gives_way_to_row_header
     ],
 )
 def test_is_public_address(address: str | None, public: bool) -> None:
-    assert pdf_markup.is_public_address(address) is public
+    assert is_public_address(address) is public
 
 
 def test_an_address_wraps_after_slashes_never_at_its_hyphens() -> None:

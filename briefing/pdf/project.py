@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from briefing import pdf_markup
+from briefing.addresses import is_public_address
 from briefing.data import load_briefing
 from briefing.formatting import format_day
 from briefing.model import Meta
@@ -42,7 +42,7 @@ class Cover:
     @property
     def site_address(self) -> str:
         """The site's address if it is a real one, else "": a placeholder is never printed."""
-        return self.site_url if pdf_markup.is_public_address(self.site_url) else ""
+        return self.site_url if is_public_address(self.site_url) else ""
 
 
 def read_config(project_dir: Path) -> dict[str, Any]:

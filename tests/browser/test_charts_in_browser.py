@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.support.searching import search_site
+
 pytestmark = pytest.mark.browser
 
 CHART_PAGES = ["trade/", "energy/"]
@@ -124,10 +126,8 @@ def test_every_chart_mark_has_contrast_in_both_schemes(browser, site_url: str, w
 )
 def test_search_box_finds_numbers(page, site_url: str, query: str, page_path: str) -> None:
     page.goto(site_url + "visit/", wait_until="networkidle")
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").press_sequentially(query, delay=20)
-    first = page.locator(".md-search-result__item a").first
-    first.wait_for(state="visible", timeout=10_000)
+    first = search_site(page, query)
+    first.wait_for(state="visible")
     assert urlparse(first.get_attribute("href")).path.endswith(page_path), page.locator(
         ".md-search-result"
     ).inner_text()
@@ -135,9 +135,7 @@ def test_search_box_finds_numbers(page, site_url: str, query: str, page_path: st
 
 def test_search_results_show_no_chart_text(page, site_url: str) -> None:
     page.goto(site_url, wait_until="networkidle")
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").press_sequentially("Power of Siberia", delay=20)
-    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+    search_site(page, "Power of Siberia").wait_for(state="visible")
     page.locator(".md-search-result__more summary").evaluate_all(
         "summaries => summaries.forEach(summary => summary.click())"
     )

@@ -19,6 +19,7 @@ import pytest
 from briefing.hosting import HEADERS_FILE, find_nginx, serve_with_nginx
 from tests.browser.conftest import require_tool
 from tests.conftest import nav_pages, page_path
+from tests.support.searching import search_site
 
 pytestmark = pytest.mark.browser
 
@@ -150,12 +151,15 @@ def test_every_page_works_without_csp_violation(browser, nginx_url: str) -> None
         context = browser.new_context(viewport=viewport)
         context.add_init_script(VIOLATIONS_SCRIPT)
         page = context.new_page()
-        page.on("console", lambda message: message.type == "error" and console.append(message.text))
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error" and console.append(f"{page.url}: {message.text} {message.location}")
+            ),
+        )
         for src in nav_pages():
             page.goto(nginx_url + page_path(src), wait_until="networkidle")
-            page.keyboard.press("/")
-            page.locator("input.md-search__input").press_sequentially("gas", delay=10)
-            page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=10_000)
+            search_site(page, "gas")
             page.keyboard.press("Escape")
             for summary in page.locator("article details > summary").all()[:2]:
                 summary.click()
@@ -179,7 +183,14 @@ def test_every_page_works_without_csp_violation(browser, nginx_url: str) -> None
         assert any(violation.startswith("script-src") for violation in reported), reported
         assert any(violation.startswith("style-src") for violation in reported), reported
         context.close()
-    assert [message for message in console if "Content Security Policy" not in message] == []
+    # A chart file opened alone is an SVG document, which cannot name an icon: Chromium then asks the
+    # server root for /favicon.ico by itself. That request is the browser's, not the site's.
+    unexpected = [
+        message
+        for message in console
+        if "Content Security Policy" not in message and not re.search(r"\.svg: .*'url': '[^']*/favicon\.ico'", message)
+    ]
+    assert unexpected == []
 
 
 def test_nginx_block_says_what_it_sets(published_site: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.conftest import nav_pages, page_path
+from tests.support.searching import search_site
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +46,8 @@ def test_page_loads_cleanly_and_privately(page, site_url: str, src: str) -> None
 
 def test_search_finds_power_of_siberia_and_opens_the_page(page, site_url: str) -> None:
     page.goto(site_url, wait_until="networkidle")
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").press_sequentially("Power of Siberia", delay=20)
-    first = page.locator(".md-search-result__item a").first
-    first.wait_for(state="visible", timeout=10_000)
+    first = search_site(page, "Power of Siberia")
+    first.wait_for(state="visible")
     assert "Power of Siberia" in page.locator(".md-search-result").inner_text()
     first.click()
     page.wait_for_load_state("networkidle")

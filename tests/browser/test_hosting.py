@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import ConsoleMessage, Page
 
 from briefing.hosting import HEADERS_FILE, find_nginx, serve_with_nginx
 from tests.browser.conftest import require_tool
@@ -144,6 +146,12 @@ def test_not_found_page_is_styled_from_a_domain_root(browser, nginx_url: str, mi
     assert len(styles["links"]) > 10 and all(link.startswith("https://") for link in styles["links"])
 
 
+def record_console_error(console: list[str], page: Page, message: ConsoleMessage) -> None:
+    """Keep a console error with the page it came from and the resource it names."""
+    if message.type == "error":
+        console.append(f"{page.url}: {message.text} {message.location}")
+
+
 def test_every_page_works_without_csp_violation(browser, nginx_url: str) -> None:
     """Every page, at a phone and a desktop width, with the interactions that restyle it; then a chart file opened alone."""
     console: list[str] = []
@@ -151,12 +159,7 @@ def test_every_page_works_without_csp_violation(browser, nginx_url: str) -> None
         context = browser.new_context(viewport=viewport)
         context.add_init_script(VIOLATIONS_SCRIPT)
         page = context.new_page()
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error" and console.append(f"{page.url}: {message.text} {message.location}")
-            ),
-        )
+        page.on("console", partial(record_console_error, console, page))
         for src in nav_pages():
             page.goto(nginx_url + page_path(src), wait_until="networkidle")
             search_site(page, "gas")

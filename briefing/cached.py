@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 from briefing import formatting
 from briefing.buildcache import CODE_DIGEST, BuildCache, digest, installed_versions
 from briefing.charts import RenderedChart
-from briefing.data import BriefingData, load_briefing
 from briefing.downloads import EntryChanges, download_files
+from briefing.entries import BriefingData
 
 CHECKS_KIND = "checks"
 DATA_KIND = "data"
@@ -47,6 +47,13 @@ def _file_digest(path: Path) -> str:
         return "missing"
 
 
+def load_briefing(path: Path, display_path: str, allowed_numbers: frozenset[str]) -> BriefingData:
+    """The data file checked now: :func:`briefing.data.load_briefing`, imported when first needed."""
+    from briefing import data
+
+    return data.load_briefing(path, display_path, allowed_numbers)
+
+
 def load_data(
     path: Path, display_path: str, cache: BuildCache | None, allowed_numbers: frozenset[str] = frozenset()
 ) -> tuple[BriefingData, str | None]:
@@ -54,6 +61,7 @@ def load_data(
 
     From the build cache when neither the data file nor a source text it quotes
     changed. What a build later adds to the data's problems is not stored.
+    The loader (and with it pydantic) is imported only when the data must be checked.
     """
     if cache is None:
         return load_briefing(path, display_path, allowed_numbers), None

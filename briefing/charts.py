@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from briefing.buildcache import CODE_DIGEST, BuildCache, digest, installed_versions
-from briefing.data import BriefingData
+from briefing.entries import BriefingData, Chart, ChartKind, Unit
 from briefing.formatting import Quantity, format_quantity, number, unit_label
-from briefing.model import Chart, ChartKind, Unit
 
 if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn, not when this module is
     from matplotlib.axes import Axes

@@ -13,35 +13,25 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from briefing.formatting import Quantity
-from briefing.formula import Formula, FormulaError, evaluation_order
-from briefing.model import (
-    CHART_ID_PATTERN,
-    ID_PATTERN,
+from briefing import model as schema
+from briefing.entries import (
     SCALE_FACTORS,
-    SECTION_MODELS,
-    SOURCE_ID_PATTERN,
-    Change,
+    BriefingData,
     Chart,
     ChartKind,
     Derived,
-    Event,
     Figure,
-    GlossaryEntry,
-    Meta,
-    Organisation,
-    Passage,
-    Person,
     Quoted,
-    Source,
     Unit,
 )
+from briefing.formula import Formula, FormulaError, evaluation_order
+from briefing.model import CHART_ID_PATTERN, ID_PATTERN, SECTION_MODELS, SOURCE_ID_PATTERN
 from briefing.problems import Problems, did_you_mean
 from briefing.quotes import (
     KIND_NAMES,
@@ -59,9 +49,8 @@ from briefing.quotes import (
 )
 from briefing.readernumbers import READER_TEXT_FIELDS, hand_typed_in_text
 from briefing.units import Dimension, UnitError, formula_dimension, unit_dimension, unit_of_result
-from briefing.yamlsource import LocatedData, PathKey, load_yaml
+from briefing.yamlsource import PathKey, load_yaml
 
-EntryModel = TypeVar("EntryModel", bound=BaseModel)
 REQUIRED_SECTIONS = ("meta", "sources", "passages", "figures")
 KNOWN_SECTIONS = (*REQUIRED_SECTIONS, "derived", "events", "people", "organisations", "glossary", "charts", "changes")
 PASSAGE_HINT = (
@@ -72,86 +61,12 @@ PASSAGE_HINT = (
 BAR_UNITS = frozenset({Unit.currency, Unit.cubic_metres, Unit.count, Unit.percent, Unit.multiplier, Unit.years})
 
 
-@dataclass
-class BriefingData:
-    """The validated content of a data file and the problems found in it."""
-
-    path: str
-    problems: Problems
-    readable: bool = False
-    meta: Meta | None = None
-    sources: dict[str, Source] = field(default_factory=dict)
-    source_texts: dict[str, str] = field(default_factory=dict)
-    passages: dict[str, Passage] = field(default_factory=dict)
-    normalised_texts: dict[str, str] = field(default_factory=dict)  # each source normalised once, for quote search
-    figures: dict[str, Figure] = field(default_factory=dict)
-    derived: dict[str, Derived] = field(default_factory=dict)
-    formulas: dict[str, Formula] = field(default_factory=dict)
-    derived_values: dict[str, float] = field(default_factory=dict)
-    events: dict[str, Event] = field(default_factory=dict)
-    people: dict[str, Person] = field(default_factory=dict)
-    organisations: dict[str, Organisation] = field(default_factory=dict)
-    glossary: dict[str, str] = field(default_factory=dict)
-    charts: dict[str, Chart] = field(default_factory=dict)
-    changes: dict[str, Change] = field(default_factory=dict)
-    invalid_ids: set[str] = field(default_factory=set)
-    located: LocatedData | None = None
-
-    def where(self, *path: str | int) -> tuple[int | None, int | None]:
-        """Line and column of an entry or field in the data file."""
-        return self.located.where(path) if self.located else (None, None)
-
-    def add_problem(self, path: PathKey, message: str, hint: str = "") -> None:
-        """Record a problem located at ``path`` in the data file."""
-        line, column = self.where(*path)
-        self.problems.add(self.path, line, column, message, hint)
-
-    def value_of(self, figure_id: str) -> float:
-        """The number behind a figure or derived figure, in its own scale."""
-        if figure_id in self.figures:
-            return self.figures[figure_id].value
-        return self.derived_values[figure_id]
-
-    def all_figure_ids(self) -> list[str]:
-        """Ids of figures and derived figures."""
-        return [*self.figures, *self.derived]
-
-    def label_of(self, figure_id: str) -> str:
-        """A figure's or derived figure's label."""
-        entry = self.figures.get(figure_id) or self.derived[figure_id]
-        return entry.label
-
-    def quantity(self, figure_id: str) -> Quantity:
-        """The formatter's view of a figure or derived figure."""
-        entry: Figure | Derived = self.figures.get(figure_id) or self.derived[figure_id]
-        assert entry.unit is not None  # a derived figure's unit is computed from its inputs when it is loaded
-        return Quantity(
-            value=self.value_of(figure_id),
-            unit=entry.unit,
-            scale=entry.scale,
-            currency=entry.currency,
-            precision=entry.precision,
-            qualifier=getattr(entry, "qualifier", None),
-        )
-
-    def sources_of(self, figure_id: str) -> list[str]:
-        """Ids of the sources a figure rests on: its own, or those of a derived figure's inputs, in order."""
-        if figure_id in self.figures:
-            return [self.figures[figure_id].source]
-        found: list[str] = []
-        for name in self.formulas[figure_id].names:
-            for source_id in self.sources_of(name):
-                if source_id not in found:
-                    found.append(source_id)
-        return found
-
-
 def _field_path(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location) or "(entry)"
 
 
-def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKey) -> BaseModel | None:
-    if issubclass(model, Quoted) and isinstance(raw, dict) and "quote" in raw and "passage" not in raw:
+def _validate(data: BriefingData, model: type[schema.Strict], raw: Any, path: PathKey) -> schema.Strict | None:
+    if issubclass(model, schema.Quoted) and isinstance(raw, dict) and "quote" in raw and "passage" not in raw:
         data.add_problem((*path, "quote"), "'quote:' is no longer written in the entry", PASSAGE_HINT)
         return None
     try:
@@ -168,7 +83,7 @@ def _validate(data: BriefingData, model: type[BaseModel], raw: Any, path: PathKe
             elif detail["type"] == "extra_forbidden":
                 allowed = list(model.model_fields)
                 message = f"unknown field '{field_name}'"
-                if issubclass(model, Quoted) and location[-1] in ("quote", "source"):
+                if issubclass(model, schema.Quoted) and location[-1] in ("quote", "source"):
                     data.add_problem((*path, *location), message, PASSAGE_HINT)
                     continue
                 hint = did_you_mean(str(location[-1]), allowed) or "allowed: " + ", ".join(allowed)
@@ -242,9 +157,9 @@ def file_inside(folder: Path, relative: str) -> Path | None:
 
 
 def _valid_entries(
-    data: BriefingData, section: str, raw: dict[str, Any], id_pattern: str, bad_id: str, model: type[EntryModel]
-) -> Iterator[tuple[str, PathKey, EntryModel]]:
-    """Each entry of ``section`` with a well-formed id that validates as ``model``, with its path.
+    data: BriefingData, section: str, raw: dict[str, Any], id_pattern: str, bad_id: str, model: type[schema.Strict]
+) -> Iterator[tuple[str, PathKey, Any]]:
+    """Each entry of ``section`` with a well-formed id that validates as ``model``, as its record, with its path.
 
     An entry whose id does not match ``id_pattern`` is reported with ``bad_id`` (formatted
     with the id's repr), one that does not validate with its fields' problems; both are
@@ -260,12 +175,17 @@ def _valid_entries(
         if not isinstance(parsed, model):
             data.invalid_ids.add(entry_id)
             continue
-        yield entry_id, path, parsed
+        yield entry_id, path, parsed.to_record()
 
 
 def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> None:
     entries = _valid_entries(
-        data, "sources", raw, SOURCE_ID_PATTERN, "source id {} must be lower-case letters, digits and hyphens", Source
+        data,
+        "sources",
+        raw,
+        SOURCE_ID_PATTERN,
+        "source id {} must be lower-case letters, digits and hyphens",
+        schema.Source,
     )
     for source_id, path, source in entries:
         data.sources[source_id] = source
@@ -311,7 +231,7 @@ def _load_sources(data: BriefingData, raw: dict[str, Any], data_dir: Path) -> No
 def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
     clause_texts: dict[str, str] = {}  # each source prepared once for the whole-clause check, not once per passage
     bad_id = "passage id {} must be lower-case letters, digits and hyphens, e.g. trade-2022"
-    for passage_id, path, passage in _valid_entries(data, "passages", raw, SOURCE_ID_PATTERN, bad_id, Passage):
+    for passage_id, path, passage in _valid_entries(data, "passages", raw, SOURCE_ID_PATTERN, bad_id, schema.Passage):
         if not _check_source_ref(data, path, passage.source):
             data.invalid_ids.add(passage_id)
             continue
@@ -346,8 +266,8 @@ def _load_glossary(data: BriefingData, raw: dict[str, Any]) -> None:
         if not isinstance(expansion, str) or not expansion.strip():
             data.add_problem(path, f"glossary entry {term!r} needs its expansion as text")
             continue
-        entry = _validate(data, GlossaryEntry, {"term": str(term), "expansion": expansion}, path)
-        if isinstance(entry, GlossaryEntry):
+        entry = _validate(data, schema.GlossaryEntry, {"term": str(term), "expansion": expansion}, path)
+        if isinstance(entry, schema.GlossaryEntry):
             data.glossary[entry.term] = entry.expansion
 
 
@@ -367,10 +287,9 @@ def _load_section(data: BriefingData, name: str, raw: dict[str, Any]) -> dict[st
                     )
                 data.invalid_ids.add(entry_id)
                 continue
-            parsed.bind(passage)
-        elif (source_id := getattr(parsed, "source", None)) is not None and not _check_source_ref(
-            data, path, source_id
-        ):
+            valid[entry_id] = replace(parsed, quote=passage.text, source=passage.source)
+            continue
+        if (source_id := getattr(parsed, "source", None)) is not None and not _check_source_ref(data, path, source_id):
             data.invalid_ids.add(entry_id)
             continue
         valid[entry_id] = parsed
@@ -612,7 +531,7 @@ def _derived_units(
             )
             return None
     dimensions[derived_id] = dimension
-    return derived.model_copy(update={"unit": unit, "currency": currency, "scale": scale})
+    return replace(derived, unit=unit, currency=currency, scale=scale)
 
 
 def _compute_derived(data: BriefingData) -> None:
@@ -741,7 +660,7 @@ def _check_chart_series(data: BriefingData, chart_id: str, chart: Chart) -> bool
 
 def _load_charts(data: BriefingData, raw: dict[str, Any]) -> None:
     bad_id = "chart id {} must be lower-case words joined by hyphens, e.g. trade-turnover"
-    for chart_id, _, chart in _valid_entries(data, "charts", raw, CHART_ID_PATTERN, bad_id, Chart):
+    for chart_id, _, chart in _valid_entries(data, "charts", raw, CHART_ID_PATTERN, bad_id, schema.Chart):
         if not _check_chart_series(data, chart_id, chart):
             data.invalid_ids.add(chart_id)
             continue
@@ -835,8 +754,8 @@ def load_briefing(
             data.add_problem((name,), f"section {name!r} must be a mapping of id: entry")
             raw[name] = {}
     if "meta" in raw:
-        meta = _validate(data, Meta, raw["meta"], ("meta",))
-        data.meta = meta if isinstance(meta, Meta) else None
+        meta = _validate(data, schema.Meta, raw["meta"], ("meta",))
+        data.meta = meta.to_record() if isinstance(meta, schema.Meta) else None
     _load_sources(data, raw.get("sources") or {}, path.parent)
     _load_passages(data, raw.get("passages") or {})
     data.figures = _load_section(data, "figures", raw.get("figures") or {})

@@ -26,9 +26,8 @@ from typing import Any
 
 from briefing.addresses import is_public_address
 from briefing.charts import RenderedChart, plain_number, render_chart
-from briefing.data import BriefingData
+from briefing.entries import BriefingData, Meta, Source
 from briefing.formatting import format_day, format_quantity
-from briefing.model import Meta, Source
 
 DOWNLOADS_DIR = "downloads"
 PDF_PATH = "downloads/briefing.pdf"  # written by briefing.pdf after the HTML build

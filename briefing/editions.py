@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.data import BriefingData, load_briefing
+from briefing.entries import BriefingData
 from briefing.formatting import format_quantity
 from briefing.logs import to_terminal
 
@@ -257,6 +257,7 @@ def freeze(project_dir: Path, version: str, pdf: Path | None) -> Path:
 
     Raises :class:`EditionError` when the data has problems or is not at ``version``.
     """
+    from briefing.data import load_briefing
     from briefing.project import Project
 
     project = Project.load(project_dir)

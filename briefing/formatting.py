@@ -22,7 +22,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, get_currency_symbol
 
-from briefing.model import Scale, Unit
+from briefing.entries import Scale, Unit
 
 P = ParamSpec("P")
 # Texts by call ("format_day(datetime.date(2023, 3, 20), 'day', 'en_GB')"), and the calls this build made.

@@ -15,9 +15,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from briefing.data import BriefingData
 from briefing.downloads import FIGURES_CSV, FIGURES_JSON
 from briefing.editions import Edition, version_key
+from briefing.entries import BriefingData
 from briefing.navigation import page_url
 
 CHANGES_PAGE = "changes.md"

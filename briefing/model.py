@@ -8,14 +8,17 @@ them, so ``<script>`` in a note is shown as text, never run; bidi controls,
 zero-width and control characters are refused with their position; links are
 ``https:`` only; dates are real calendar dates written ``YYYY-MM-DD``; numbers
 are numbers, never a YAML ``yes`` read as 1.
+
+This is the schema, used only when a data file is validated; what passes is
+turned into the plain records of :mod:`briefing.entries` (``record``), which
+the rest of the build reads, so a build from the cache never imports pydantic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import StrEnum
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,12 +26,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from briefing import entries
+from briefing.entries import ChangeKind, ChartKind, Scale, Unit
 from briefing.plaintext import https_url_fault, normalise, text_fault
 from briefing.quotes import QUALIFIERS
 
@@ -65,30 +69,6 @@ HttpsUrl = Annotated[str, AfterValidator(_https_url)]
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
-class Unit(StrEnum):
-    """What a figure counts or measures; each has its own formatter."""
-
-    currency = "currency"
-    cubic_metres = "cubic_metres"
-    percent = "percent"
-    count = "count"  # type: ignore[assignment]  # the member, not str.count
-    rank = "rank"
-    multiplier = "multiplier"
-    year = "year"
-    years = "years"
-
-
-class Scale(StrEnum):
-    """The word a value is expressed in: 185 *billion*."""
-
-    thousand = "thousand"
-    million = "million"
-    billion = "billion"
-
-
-SCALE_FACTORS: dict[Scale, int] = {Scale.thousand: 10**3, Scale.million: 10**6, Scale.billion: 10**9}
-
-
 # Words a source puts before a number ("nearly", "about", ...); they travel with the value.
 # A figure's qualifier must be the one its source writes (briefing.quotes.QUALIFIERS).
 Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
@@ -122,10 +102,18 @@ class Strict(BaseModel):
         return value
 
     single_line: ClassVar[bool] = False  # whether line breaks are refused in every text field
+    record: ClassVar[type | None] = None  # the plain record (briefing.entries) the rest of the build reads
+
+    def to_record(self, **bound: Any) -> Any:
+        """This entry as its plain record, with fields the loader binds (a passage's quote and source)."""
+        assert self.record is not None, f"{type(self).__name__} has no record"
+        return self.record(**{name: getattr(self, name) for name in type(self).model_fields}, **bound)
 
 
 class Meta(Strict):
     """Who publishes the briefing, its version and dates."""
+
+    record: ClassVar[type | None] = entries.Meta
 
     title: str = Field(min_length=1)
     subtitle: str = Field(min_length=1)
@@ -147,6 +135,8 @@ class Meta(Strict):
 class Source(Strict):
     """A document the briefing's facts come from, with a local copy of its text."""
 
+    record: ClassVar[type | None] = entries.Source
+
     title: str
     publisher: str
     author: str
@@ -164,6 +154,8 @@ class Source(Strict):
 class Passage(Strict):
     """A whole sentence or clause of a source, stored once and referenced by the entries it supports."""
 
+    record: ClassVar[type | None] = entries.Passage
+
     source: str
     text: str = Field(min_length=1, description="copied word for word from the source text")
 
@@ -171,32 +163,17 @@ class Passage(Strict):
 class Quoted(Strict):
     """An entry backed by a passage of a source.
 
-    ``quote`` and ``source`` are the passage's text and source, bound by the
-    data loader once the passage is known (templates and downloads read them).
+    Its record also carries the passage's text and source (``quote`` and
+    ``source``), bound by the data loader once the passage is known.
     """
 
     passage: str = Field(min_length=1, description="id of an entry under 'passages'")
-    _quote: str = PrivateAttr(default="")
-    _source: str = PrivateAttr(default="")
-
-    def bind(self, passage: Passage) -> None:
-        """Attach the passage this entry names (called by the loader after validation)."""
-        self._quote = passage.text
-        self._source = passage.source
-
-    @property
-    def quote(self) -> str:
-        """The passage's text: the source's exact sentence or clause."""
-        return self._quote
-
-    @property
-    def source(self) -> str:
-        """The id of the passage's source."""
-        return self._source
 
 
 class Figure(Quoted):
     """A number stated by a source."""
+
+    record: ClassVar[type | None] = entries.Figure
 
     label: str
     value: Number
@@ -236,6 +213,8 @@ class Derived(Strict):
     multiplier or count.
     """
 
+    record: ClassVar[type | None] = entries.Derived
+
     label: str
     formula: str = Field(min_length=1)
     unit: Unit | None = None
@@ -253,6 +232,8 @@ class Derived(Strict):
 class Event(Quoted):
     """Something that happened on a date (or in a month or year)."""
 
+    record: ClassVar[type | None] = entries.Event
+
     date: IsoDate
     precision: Literal["day", "month", "year"] = "day"
     title: str
@@ -261,6 +242,8 @@ class Event(Quoted):
 class Person(Quoted):
     """Someone the briefing names, with the role the source gives them."""
 
+    record: ClassVar[type | None] = entries.Person
+
     name: str
     role: str
 
@@ -268,21 +251,18 @@ class Person(Quoted):
 class Organisation(Strict):
     """A body or forum the briefing names."""
 
+    record: ClassVar[type | None] = entries.Organisation
+
     name: str
     abbreviation: str | None = None
     description: str
     source: str
 
 
-class ChartKind(StrEnum):
-    """How a chart draws its values."""
-
-    bar = "bar"  # horizontal bars from zero: amounts (currency, volumes, counts, percentages)
-    dot = "dot"  # one dot per series on a rank axis: 1st, 2nd, ...
-
-
 class Chart(Strict):
     """A chart placed on a page with ``{{ chart('id') }}``; its values come only from figures and derived figures."""
+
+    record: ClassVar[type | None] = entries.Chart
 
     title: str = Field(min_length=1)
     caption: str = Field(min_length=1, description="one or two sentences saying what the chart shows")
@@ -304,16 +284,10 @@ class Chart(Strict):
         return self
 
 
-class ChangeKind(StrEnum):
-    """What a change to a published edition is."""
-
-    correction = "correction"  # something published was wrong or unsupported
-    update = "update"  # something published is said better or more fully
-    addition = "addition"  # coverage the briefing did not have
-
-
 class Change(Strict):
     """One logged change of the briefing: dated, with what changed, why, and where."""
+
+    record: ClassVar[type | None] = entries.Change
 
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="the edition that carries the change")
     date: IsoDate

@@ -3,9 +3,10 @@
 Site, PDF, publish, benchmarks and tests used to read ``extra.briefing`` each
 in its own way (one honoured ``data:``, one had its own default, one
 hard-coded the path), and a typo such as ``allowed_number:`` was silently
-ignored. Here the block is validated once by a pydantic model whose unknown
-keys are errors with a "did you mean", and :class:`Project` carries the
-result to every step. This module reads ``mkdocs.yml`` as plain data and
+ignored. Here the block is read once into plain settings, and :class:`Project`
+carries them to every step. A block that is not plainly valid goes to the
+pydantic schema (:mod:`briefing.settings_schema`), whose unknown keys are
+errors with a "did you mean"; a valid one never imports pydantic. This module reads ``mkdocs.yml`` as plain data and
 imports nothing from MkDocs.
 """
 
@@ -14,16 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from briefing.navigation import NavEntry, nav_entries, read_mkdocs_config
-from briefing.problems import Problem, did_you_mean
+from briefing.problems import Problem
 
 if TYPE_CHECKING:
     from briefing.buildcache import BuildCache
@@ -32,27 +32,20 @@ CONFIG_FILE = "mkdocs.yml"
 SETTINGS_KEY = "extra.briefing"
 
 
-class HostingSettings(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class HostingSettings:
     """``extra.briefing.hosting``: what the generated host configuration promises."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    hsts_include_subdomains: StrictBool = Field(
-        default=False,
-        description="send HSTS with includeSubDomains; only if every subdomain of the site's domain is HTTPS",
-    )
+    hsts_include_subdomains: bool = False  # send HSTS with includeSubDomains; only if every subdomain is HTTPS
 
 
-class BriefingSettings(BaseModel):
-    """The ``extra.briefing`` block of ``mkdocs.yml``."""
+@dataclass(frozen=True, kw_only=True)
+class BriefingSettings:
+    """The ``extra.briefing`` block of ``mkdocs.yml`` (README, "Settings")."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    data: str = Field(default="data/briefing.yml", description="the data file, relative to mkdocs.yml")
-    allowed_numbers: tuple[str, ...] = Field(
-        default=(), description="numbers allowed in page text without a macro; keep it short and say why"
-    )
-    hosting: HostingSettings = Field(default_factory=HostingSettings)
+    data: str = "data/briefing.yml"  # the data file, relative to mkdocs.yml
+    allowed_numbers: tuple[str, ...] = ()  # numbers allowed in page text without a macro; keep it short, say why
+    hosting: HostingSettings = field(default_factory=HostingSettings)
 
 
 class ProjectError(Exception):
@@ -63,7 +56,7 @@ class ProjectError(Exception):
         self.problems = problems
 
 
-def _key_line(config_text: str, key: str) -> int | None:
+def key_line(config_text: str, key: str) -> int | None:
     """The line of ``key:`` inside the ``extra:`` block of mkdocs.yml, for messages."""
     in_extra = False
     for number, line in enumerate(config_text.splitlines(), start=1):
@@ -84,39 +77,40 @@ def read_settings(
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
-        line = _key_line(config_text, "briefing")
+        line = key_line(config_text, "briefing")
         return BriefingSettings(), [
             Problem(config_path, line, None, f"{SETTINGS_KEY} must be a mapping of settings", "see README, 'Settings'")
         ]
-    try:
-        return BriefingSettings.model_validate(dict(raw)), []
-    except ValidationError as error:
-        problems = []
-        known = list(BriefingSettings.model_fields)
-        for issue in error.errors():
-            location = [str(part) for part in issue["loc"]] or ["briefing"]
-            key = ".".join(location)  # e.g. hosting.hsts_include_subdomains
-            line = _key_line(config_text, location[-1])
-            if issue["type"] == "extra_forbidden":
-                siblings = (
-                    list(HostingSettings.model_fields) if location[0] == "hosting" and len(location) > 1 else known
-                )
-                hint = did_you_mean(location[-1], siblings) or "known settings: " + ", ".join(siblings)
-                problems.append(Problem(config_path, line, None, f"unknown setting {SETTINGS_KEY}.{key}", hint))
-            else:
-                problems.append(
-                    Problem(config_path, line, None, f"{SETTINGS_KEY}.{key}: {issue['msg']}", "see README, 'Settings'")
-                )
-        valid = {key: value for key, value in raw.items() if key in known and _valid_field(key, value)}
-        return BriefingSettings.model_validate(valid), problems
+    if (settings := _plainly_valid(raw)) is not None:
+        return settings, []
+    from briefing.settings_schema import validate_settings
+
+    return validate_settings(raw, config_text, config_path)
 
 
-def _valid_field(key: str, value: Any) -> bool:
-    try:
-        BriefingSettings.model_validate({key: value})
-    except ValidationError:
-        return False
-    return True
+def _plainly_valid(raw: Mapping[str, Any]) -> BriefingSettings | None:
+    """The settings, when every key is known and every value has exactly the type asked for; else None.
+
+    The schema would accept each such block unchanged; whatever it might refuse,
+    convert or explain goes to it instead.
+    """
+    if not set(raw) <= {"data", "allowed_numbers", "hosting"}:
+        return None
+    data = raw.get("data", BriefingSettings.data)
+    numbers = raw.get("allowed_numbers", [])
+    hosting = raw.get("hosting", {})
+    if not isinstance(data, str) or type(numbers) is not list or type(hosting) is not dict:
+        return None
+    if not all(type(number) is str for number in numbers) or not set(hosting) <= {"hsts_include_subdomains"}:
+        return None
+    include_subdomains = hosting.get("hsts_include_subdomains", False)
+    if type(include_subdomains) is not bool:
+        return None
+    return BriefingSettings(
+        data=data,
+        allowed_numbers=tuple(numbers),
+        hosting=HostingSettings(hsts_include_subdomains=include_subdomains),
+    )
 
 
 @dataclass(frozen=True)

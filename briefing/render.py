@@ -9,6 +9,7 @@ templates in ``briefing/templates`` (autoescaped, ``StrictUndefined``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import posixpath
@@ -28,7 +29,6 @@ from briefing import views
 from briefing.addresses import is_public_address
 from briefing.buildcache import BuildCache
 from briefing.charts import DERIVED_MARK, ChartError, RenderedChart, render_chart
-from briefing.data import BriefingData
 from briefing.downloads import (
     CHART_FORMATS,
     CITE_BIB,
@@ -41,6 +41,7 @@ from briefing.downloads import (
     cite_text,
 )
 from briefing.editions import SITE_EDITIONS_DIR, Edition
+from briefing.entries import BriefingData
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity
 from briefing.navigation import page_url
 from briefing.problems import Problems, did_you_mean
@@ -413,7 +414,7 @@ class Renderer:
         """A field of the briefing's meta block (version, as_of, updated, ...), formatted."""
         if self.data.meta is None:
             return self._render("error.html", kind="meta", entry_id=name)
-        fields = type(self.data.meta).model_fields
+        fields = {meta_field.name: meta_field for meta_field in dataclasses.fields(self.data.meta)}
         if name not in fields:
             return self._unknown("meta field", name, fields, "meta")
         value = getattr(self.data.meta, name)

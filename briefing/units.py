@@ -16,8 +16,8 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from briefing.entries import SCALE_FACTORS, Scale, Unit
 from briefing.formula import Formula, dotted_name
-from briefing.model import SCALE_FACTORS, Scale, Unit
 
 VOLUME = "cubic metres"
 YEARS = "years"

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from briefing.charts import RenderedChart
-from briefing.data import BriefingData
 from briefing.editions import Edition, version_key
+from briefing.entries import BriefingData, Change
 from briefing.formatting import format_day
-from briefing.model import Change
 
 # How much of an ISO date a ``<time datetime>`` keeps at each precision: 2023-03-20, 2023-03, 2023.
 ISO_LENGTH = {"day": 10, "month": 7, "year": 4}

@@ -8,6 +8,8 @@ import io
 import logging
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
@@ -333,3 +335,36 @@ def test_a_step_from_outside_the_engine_always_runs(tmp_path: Path) -> None:
         (tmp_path / name).mkdir()
         CachedSteps(cache, tmp_path, tmp_path / name).run(outside_step)
     assert len(runs) == 2
+
+
+WARM_BUILD_MODULES = (
+    "import logging, sys\n"
+    "from mkdocs.commands.build import build\n"
+    "from mkdocs.config import load_config\n"
+    "logging.getLogger('mkdocs').setLevel(logging.ERROR)\n"
+    "build(load_config('mkdocs.yml', site_dir=sys.argv[1], strict=True))\n"
+    "print(' '.join(sorted(name for name in sys.modules if name.split('.')[0] in {'pydantic', 'pydantic_core'}"
+    " or name in {'briefing.model', 'briefing.data', 'briefing.settings_schema'})))\n"
+)
+
+
+@pytest.mark.slow
+def test_a_warm_build_never_loads_the_schema_or_pydantic(tmp_path: Path) -> None:
+    """With the data from the cache nothing is validated, so the schema and pydantic (40 ms) stay unloaded."""
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "BRIEFING_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    loaded = []
+    for site in ("cold", "warm"):
+        completed = subprocess.run(
+            [sys.executable, "-c", WARM_BUILD_MODULES, str(tmp_path / site)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        loaded.append(completed.stdout.split())
+    cold, warm = loaded
+    assert {"pydantic", "briefing.model", "briefing.data"} <= set(cold), "the cold build validates the data"
+    assert warm == []

@@ -20,8 +20,8 @@ from briefing.charts import DERIVED_MARK, KEY_DERIVED, KEY_GOAL, KEY_STATED, PAL
 from briefing.chartsvg import page_svg
 from briefing.data import load_briefing
 from briefing.downloads import chart_path
+from briefing.entries import ChartKind
 from briefing.formatting import format_quantity
-from briefing.model import ChartKind
 from tests.conftest import DATA_FILE, ROOT, allowed_numbers, line_of, load_data_variant, run_build
 
 SVG = "{http://www.w3.org/2000/svg}"

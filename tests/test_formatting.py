@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from briefing.entries import Scale, Unit
 from briefing.formatting import Quantity, format_day, format_quantity, unit_label
-from briefing.model import Scale, Unit
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from briefing.project import BriefingSettings, Project, ProjectError, read_settings
 from briefing.publish import publish
+from briefing.settings_schema import SettingsSchema, validate_settings
 from tests.conftest import ROOT, run_build
 from tests.support.planting import set_extra_briefing
 
@@ -35,6 +39,40 @@ def test_unknown_setting_is_named_with_a_suggestion_and_its_line() -> None:
 def test_wrong_type_of_setting_is_refused() -> None:
     _, problems = read_settings({"allowed_numbers": "2010"})
     assert len(problems) == 1 and "extra.briefing.allowed_numbers" in str(problems[0])
+
+
+# What YAML can hand over for a setting: plain values, lists and mappings of them, near-misses of the keys.
+YAML_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-1, 2)
+    | st.sampled_from([0.0, 1.0, 2.5])
+    | st.text(max_size=8)
+    | st.dates(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=2),
+    max_leaves=6,
+)
+SETTING_KEYS = st.sampled_from(["data", "allowed_numbers", "hosting", "hsts_include_subdomains", "allowed_number"])
+HOSTING = st.dictionaries(st.sampled_from(["hsts_include_subdomains", "hsts"]), YAML_VALUES, max_size=2)
+SETTINGS_BLOCKS = st.dictionaries(SETTING_KEYS, YAML_VALUES | HOSTING | st.lists(st.text(max_size=5), max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(SETTINGS_BLOCKS)
+@example({"hosting": {"hsts_include_subdomains": 1}})
+@example({"hosting": {"hsts_include_subdomains": "yes"}})
+@example({"data": 5, "allowed_numbers": ["2010", 2011]})
+@example({"allowed_numbers": ("2010",), "hosting": None})
+@example({"data": "data/other.yml", "allowed_numbers": ["2010"], "hosting": {"hsts_include_subdomains": True}})
+def test_settings_read_without_the_schema_are_what_the_schema_gives(raw: dict[str, object]) -> None:
+    """A block is taken as written only when the schema would take it unchanged; all else goes to the schema."""
+    expected = validate_settings(raw, "", "mkdocs.yml")
+    assert read_settings(raw) == expected
+
+
+def test_the_plain_settings_have_the_schemas_fields_and_defaults() -> None:
+    assert [field.name for field in dataclasses.fields(BriefingSettings)] == list(SettingsSchema.model_fields)
+    assert SettingsSchema().to_settings() == BriefingSettings()
 
 
 def test_unknown_setting_fails_the_publish_and_changes_nothing(project: Path) -> None:

@@ -171,7 +171,7 @@ def test_evaluation_order_and_cycles() -> None:
 
 # -- units through formulas ---------------------------------------------------------
 
-from briefing.model import Scale, Unit  # noqa: E402
+from briefing.entries import Scale, Unit  # noqa: E402
 from briefing.units import UnitError, formula_dimension, unit_dimension, unit_of_result  # noqa: E402
 
 UNITS = {

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from briefing.model import Person
+from briefing.entries import Person
 from briefing.render import relative_href
 from tests.support.rendering import renderer
 
 
 def test_text_from_data_is_escaped_even_if_validation_was_bypassed() -> None:
     subject = renderer()
-    subject.data.people["evil"] = Person.model_construct(
-        name="<script>alert(1)</script>", role="<b>x</b>", source="vovworld-2023-03", quote="q"
+    subject.data.people["evil"] = Person(
+        passage="p", name="<script>alert(1)</script>", role="<b>x</b>", source="vovworld-2023-03", quote="q"
     )
     subject.begin_page("about.md", "{{ person('evil') }}")
     markup = str(subject.person("evil"))

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from jinja2 import meta
 
+from briefing import model as schema
 from briefing import views
 from briefing.editions import Edition
-from briefing.model import Change, Organisation
+from briefing.entries import Change, Organisation
 from briefing.render import template_environment
 from tests.conftest import DATA_FILE
 from tests.support.rendering import renderer
@@ -116,9 +117,9 @@ def test_chart_rows_link_each_value_to_key_figures_and_give_its_evidence(chart_i
 
 
 def logged(version: str, date: str, kind: str, what: str, pages: list[str] | None = None) -> Change:
-    return Change.model_validate(
+    return schema.Change.model_validate(
         {"version": version, "date": date, "kind": kind, "what": what, "why": "Because.", "pages": pages or []}
-    )
+    ).to_record()
 
 
 def test_changes_are_grouped_by_edition_newest_first_keeping_their_order_within_a_day() -> None:

@@ -17,8 +17,8 @@ import yaml
 
 from briefing.addresses import is_public_address
 from briefing.data import load_briefing
+from briefing.entries import Meta
 from briefing.formatting import format_day
-from briefing.model import Meta
 from briefing.navigation import NavEntry, nav_entries, read_mkdocs_config
 from briefing.pdf.errors import PdfError
 from briefing.project import Project, ProjectError

@@ -1,0 +1,59 @@
+"""The plain records the build reads match the schema that validates them, field for field.
+
+:mod:`briefing.model` (pydantic) checks the data file; :mod:`briefing.entries`
+holds what passed, so a build from the cache never loads pydantic. A field
+added to one and not the other would be lost or fail only on some builds;
+here both are compared, names, order and defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from pydantic_core import PydanticUndefined
+
+from briefing import model as schema
+from tests.support.rendering import real_data
+
+# What the loader adds to a record of an entry backed by a passage.
+BOUND = ("quote", "source")
+MODELS = [schema.Meta, *schema.SECTION_MODELS.values()]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_each_record_has_its_schemas_fields_and_defaults(model: type[schema.Strict]) -> None:
+    record = model.record
+    assert record is not None and record.__name__ == model.__name__
+    assert record.__module__ == "briefing.entries"
+    bound = BOUND if issubclass(model, schema.Quoted) else ()
+    fields = {
+        field.name: field
+        for field in dataclasses.fields(record)
+        if field.name not in bound or field.name in model.model_fields
+    }
+    assert list(fields) == list(model.model_fields)
+    for name, info in model.model_fields.items():
+        field = fields[name]
+        if info.default_factory is not None:
+            assert (
+                field.default_factory is not dataclasses.MISSING and field.default_factory() == info.default_factory()
+            )  # type: ignore[call-arg]
+        elif info.default is PydanticUndefined:
+            assert field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING, name
+        else:
+            assert field.default == info.default, name
+
+
+def test_the_real_data_is_held_as_plain_records_only() -> None:
+    data = real_data()
+    assert not data.problems, data.problems.report()
+    held = [data.meta, *data.sources.values(), *data.passages.values(), *data.figures.values(), *data.derived.values()]
+    held += [*data.events.values(), *data.people.values(), *data.organisations.values(), *data.charts.values()]
+    held += list(data.changes.values())
+    assert held and all(type(entry).__module__ == "briefing.entries" for entry in held)
+    figure = data.figures["trade.turnover_2022"]
+    passage = data.passages[figure.passage]
+    assert (figure.quote, figure.source) == (passage.text, passage.source)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        figure.value = 1.0  # type: ignore[misc]

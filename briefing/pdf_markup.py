@@ -10,8 +10,10 @@ stylesheet only lays out:
   that supports several figures of a chapter is one note, referenced again
   by number; the numbers are written here (``data-note``), so a repeated
   reference shows the same number without a page-dependent counter. The
-  marker goes after the word or the punctuation that closes the figure's
-  phrase, never straight after a digit, where "10²" would read as a power.
+  marker goes at the end of the figure's phrase, never straight after a
+  digit, where "10²" would read as a power: after a count's noun phrase
+  ("10 cooperation documents,¹", "4 units of the Tianwan plant¹ and"), not
+  inside it ("1 fast¹ neutron reactor").
 * **Table headers.** Every ``th`` gets a ``scope``; a table whose header
   row is empty (a Markdown key-value table) loses it and its first column
   becomes the row headers.
@@ -32,6 +34,15 @@ from lxml.html import HtmlElement
 PHRASE_ELEMENTS = ("abbr", "span", "time", "em", "strong", "b", "i", "q", "code", "a")
 # A word after a figure: letters, then letters, apostrophes or hyphens ("units", "Xi's").
 NEXT_WORD = re.compile(r"\s+[^\W\d_][\w'’-]*")
+# The longest phrase after a number that its note marker waits for ("4 units of the Tianwan Nuclear Power Plant").
+PHRASE_WORDS = 8
+# Words that start the rest of a clause, not the number's phrase: its marker goes before them.
+CLAUSE_WORDS = frozenset(
+    "and or but nor which that who whom whose while whereas where when was were is are be been being "
+    "had has have will would could should can may might did does do".split()
+)
+# Words a phrase does not end on ("documents in¹ 2023"): articles and prepositions.
+LINKING_WORDS = frozenset("a an the of in on at by to for from with than into over under per".split())
 # Punctuation that closes a phrase; a note marker goes after it.
 CLOSING_PUNCTUATION = re.compile(r"[.,;:!?)\]”’]+")
 # Where a printed address may wrap: after these characters.
@@ -88,24 +99,53 @@ def _visible_text(figure: HtmlElement, tip: HtmlElement) -> str:
     return "".join(parts).strip()
 
 
-def _insert_after_phrase(figure: HtmlElement, marker: HtmlElement, ends_with_digit: bool) -> None:
-    """Put ``marker`` after the figure's phrase: the next word if the figure ends in a digit, then punctuation."""
-    anchor = figure
-    tail = figure.tail or ""
-    position = 0
-    if ends_with_digit:
-        word = NEXT_WORD.match(tail)
-        following = figure.getnext()
-        if word:
+def _phrase_end(figure: HtmlElement) -> tuple[HtmlElement, int]:
+    """Where a number's phrase ends: the element whose tail holds that point, and the offset in the tail.
+
+    The phrase runs over the words after the figure, an abbreviation or other inline
+    element counting as one word, and ends at closing punctuation (kept in front of the
+    marker), before a word that starts the rest of the clause ("and", "were", "which"),
+    or before another number or figure, and never on an article or a preposition
+    ("documents in 2023" ends at "documents"). A phrase that finds no end within
+    ``PHRASE_WORDS`` words ends after its first word.
+    """
+    anchor, position = figure, 0
+    first: tuple[HtmlElement, int] | None = None
+    last: tuple[HtmlElement, int] | None = None
+    words = 0
+    while words < PHRASE_WORDS:
+        tail = anchor.tail or ""
+        word = NEXT_WORD.match(tail, position)
+        if word is None:
+            if tail[position:].strip():  # punctuation, a number or a symbol: the phrase ends here
+                punctuation = CLOSING_PUNCTUATION.match(tail, position)
+                return (anchor, punctuation.end()) if punctuation and words else (last or first or (figure, 0))
+            following = anchor.getnext()
+            if (
+                following is None
+                or following.tag not in PHRASE_ELEMENTS
+                or has_class(following, "fig")
+                or not text_of(following)[:1].isalpha()
+            ):
+                break
+            anchor, position = following, 0
+        elif word.group().strip().casefold() in CLAUSE_WORDS and words:
+            break
+        else:
             position = word.end()
-        elif (
-            not tail.strip()
-            and following is not None
-            and following.tag in PHRASE_ELEMENTS
-            and not has_class(following, "fig")
-            and text_of(following)[:1].isalpha()
-        ):
-            anchor, tail = following, following.tail or ""
+        words += 1
+        first = first or (anchor, position)
+        if word is None or word.group().strip().casefold() not in LINKING_WORDS:
+            last = (anchor, position)
+    else:
+        return first or (figure, 0)
+    return last or first or (figure, 0)
+
+
+def _insert_after_phrase(figure: HtmlElement, marker: HtmlElement, ends_with_digit: bool) -> None:
+    """Put ``marker`` after the figure's phrase: for a number, at the end of its noun phrase; then any punctuation."""
+    anchor, position = _phrase_end(figure) if ends_with_digit else (figure, 0)
+    tail = anchor.tail or ""
     punctuation = CLOSING_PUNCTUATION.match(tail, position)
     if punctuation:
         position = punctuation.end()

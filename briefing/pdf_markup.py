@@ -36,13 +36,18 @@ PHRASE_ELEMENTS = ("abbr", "span", "time", "em", "strong", "b", "i", "q", "code"
 NEXT_WORD = re.compile(r"\s+[^\W\d_][\w'’-]*")
 # The longest phrase after a number that its note marker waits for ("4 units of the Tianwan Nuclear Power Plant").
 PHRASE_WORDS = 8
+# fmt: off
 # Words that start the rest of a clause, not the number's phrase: its marker goes before them.
-CLAUSE_WORDS = frozenset(
-    "and or but nor which that who whom whose while whereas where when was were is are be been being "
-    "had has have will would could should can may might did does do".split()
-)
+CLAUSE_WORDS = frozenset({
+    "and", "or", "but", "nor", "which", "that", "who", "whom", "whose", "while", "whereas", "where", "when",
+    "was", "were", "is", "are", "be", "been", "being", "had", "has", "have", "will", "would", "could",
+    "should", "can", "may", "might", "did", "does", "do",
+})
 # Words a phrase does not end on ("documents in¹ 2023"): articles and prepositions.
-LINKING_WORDS = frozenset("a an the of in on at by to for from with than into over under per".split())
+LINKING_WORDS = frozenset({
+    "a", "an", "the", "of", "in", "on", "at", "by", "to", "for", "from", "with", "than", "into", "over", "under", "per",
+})
+# fmt: on
 # Punctuation that closes a phrase; a note marker goes after it.
 CLOSING_PUNCTUATION = re.compile(r"[.,;:!?)\]”’]+")
 # Where a printed address may wrap: after these characters.

@@ -79,6 +79,35 @@ def test_no_horizontal_scroll_on_a_phone(browser, site_url: str, src: str) -> No
     assert overflow <= 0, f"{src} scrolls sideways by {overflow}px"
 
 
+# Each heading with a permalink: whether the link's box starts below the heading's last line of text.
+LONE_PERMALINKS = """() => [...document.querySelectorAll('article :is(h1, h2, h3, h4)')].flatMap(heading => {
+  const link = heading.querySelector(':scope > .headerlink');
+  if (!link) return [];
+  const text = document.createRange();
+  text.setStartBefore(heading.firstChild);
+  text.setEndBefore(link);
+  const lastLineTop = Math.max(...[...text.getClientRects()].filter(box => box.width > 0).map(box => box.top));
+  const linkTop = Math.min(...[...link.getClientRects()].map(box => box.top));
+  return [{heading: heading.textContent.trim(), alone: linkTop > lastLineTop + 8}];
+})"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_a_headings_permalink_never_wraps_onto_a_line_of_its_own(browser, site_url: str, width: int) -> None:
+    """Seen at 390 px: "Outcomes and outlook" had its invisible ¶ on a third line, a gap under the title."""
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    checked, alone = 0, []
+    for src in PAGES:
+        page.goto(site_url + page_path(src), wait_until="networkidle")
+        headings = page.evaluate(LONE_PERMALINKS)
+        checked += len(headings)
+        alone += [f"{src}: {heading['heading']}" for heading in headings if heading["alone"]]
+    context.close()
+    assert checked > 40
+    assert alone == []
+
+
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 @pytest.mark.parametrize("src", PAGES)
 def test_no_accessibility_violations(browser, site_url: str, src: str, scheme: str) -> None:

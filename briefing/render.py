@@ -173,7 +173,9 @@ class Renderer:
         self._failed_charts: set[str] = set()
         self._texts: dict[tuple[str, str], str] = {}
         # Per figure, style and links: the markup (its tip's id a slot) and what search indexes of it.
-        self._figure_markups: dict[tuple[str, str, str, str], tuple[Markup, str | None]] = {}
+        # By (figure, style, link, source link): the markup, its search text and the key itself, the one
+        # copy every page's deferred figures point to (500 pages x 20 figures made 20,000 equal strings).
+        self._figure_markups: dict[tuple[str, str, str, str], tuple[Markup, str | None, tuple[str, str, str, str]]] = {}
         self.nav_pages: list[PageCard] = []
         self.editions: list[Edition] = []  # the frozen editions, oldest first (set by the site glue)
         self.entry_changes: dict[str, tuple[Any, str, str]] = {}  # figure id -> (date, kind, what readers saw before)
@@ -321,8 +323,8 @@ class Renderer:
                 href=href,
                 tip_id=self.tip_id_slot,
             )
-            self._figure_markups[key] = (markup, search_text(markup))
-        markup, text = self._figure_markups[key]
+            self._figure_markups[key] = (markup, search_text(markup), key)
+        markup, text, key = self._figure_markups[key]
         number = self.page.tip_count
         if not self.defer_figures or text is None:
             return Markup(markup.replace(self.tip_id_slot, f"fig-tip-{number}"))  # noqa: S704 - markup from our autoescaped templates

@@ -74,9 +74,13 @@ def test_no_horizontal_scroll_on_a_phone(browser, site_url: str, src: str) -> No
     )
     page = context.new_page()
     page.goto(site_url + page_path(src), wait_until="networkidle")
+    # Opened as a reader may: a chart's data table ran 39 px off the screen only once opened.
+    opened = page.evaluate(
+        "[...document.querySelectorAll('article details')].map(details => details.open = true).length"
+    )
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     context.close()
-    assert overflow <= 0, f"{src} scrolls sideways by {overflow}px"
+    assert overflow <= 0, f"{src} scrolls sideways by {overflow}px with its {opened} collapsed parts open"
 
 
 # Each heading with a permalink: whether the link's box starts below the heading's last line of text.

@@ -238,6 +238,31 @@ def entry_changes(data: BriefingData, editions: list[Edition]) -> dict[str, tupl
     return found
 
 
+def change_wording(was: str, now: str) -> str:
+    """What a figure's change note says after its date: the earlier text, or what changed when the number did not.
+
+    "; was US$185 billion" when the number changed. When only the source's qualifier
+    changed ("US$26.7 billion" to "about US$26.7 billion"), "was US$26.7 billion" would
+    read as a correction to the same number, so the note names the word instead.
+    """
+    from briefing.quotes import QUALIFIERS
+
+    def split(text: str) -> tuple[str, str]:
+        word, _, rest = text.partition(" ")
+        return (word, rest) if word in QUALIFIERS and rest else ("", text)
+
+    (was_word, was_number), (now_word, now_number) = split(was), split(now)
+    if was == now:
+        return "; the number is unchanged"
+    if was_number != now_number:
+        return f"; was {was}"
+    if not was_word:
+        return f": “{now_word}” added; the number is unchanged"
+    if not now_word:
+        return f": “{was_word}” removed; the number is unchanged"
+    return f": “{now_word}”, was “{was_word}”; the number is unchanged"
+
+
 def sitemap_with_page_dates(sitemap: str, dates_by_url: dict[str, dt.date]) -> str:
     """The sitemap with each page's ``lastmod`` set to its date of last change, not the build date."""
 

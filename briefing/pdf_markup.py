@@ -48,6 +48,11 @@ LINKING_WORDS = frozenset({
     "a", "an", "the", "of", "in", "on", "at", "by", "to", "for", "from", "with", "than", "into", "over", "under", "per",
 })
 # fmt: on
+# Before a marker's number: a narrow no-break space, a word of its own when text is copied that never
+# lets the number start a line ("visit." then "¹ They": a thin space, U+2009, allows a break after it).
+MARKER_SPACE = "\u202f"
+# A value that reads as a number at its end: "10", "1.5", "3rd" ("a 3rd¹ presidential term" split its phrase).
+NUMBER_END = re.compile(r"\d(?:st|nd|rd|th)?$")
 # Punctuation that closes a phrase; a note marker goes after it.
 CLOSING_PUNCTUATION = re.compile(r"[.,;:!?)\]”’]+")
 # Where a printed address may wrap: after these characters.
@@ -246,7 +251,7 @@ def set_notes(article: HtmlElement) -> int:
         if not tips:
             continue
         tip = tips[0]
-        ends_with_digit = _visible_text(figure, tip)[-1:].isdigit()
+        ends_with_digit = NUMBER_END.search(_visible_text(figure, tip)) is not None
         key = _note_key(tip)
         note = notes.get(key)
         tip.getparent().remove(tip)
@@ -264,7 +269,7 @@ def set_notes(article: HtmlElement) -> int:
         reference.set("class", "fig__noteref")
         reference.set("href", "#" + note.tip.get("id", ""))
         reference.set("data-note", str(note.number))
-        reference.text = "\u2009" + str(note.number)
+        reference.text = MARKER_SPACE + str(note.number)
         for value in by_class(figure, "fig__value"):
             value.attrib.pop("aria-describedby", None)
             if note.tip.get("id"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import inspect
 import posixpath
 import re
@@ -40,7 +41,7 @@ from briefing.downloads import (
     chart_path,
     cite_text,
 )
-from briefing.editions import SITE_EDITIONS_DIR, Edition
+from briefing.editions import SITE_EDITIONS_DIR, Edition, change_wording
 from briefing.entries import BriefingData
 from briefing.formatting import STYLES, Quantity, format_day, format_quantity
 from briefing.navigation import page_url
@@ -104,7 +105,9 @@ def search_text(markup: str) -> str | None:
     if start < 0 or end < start:
         return None
     outside = markup[:start] + markup[end + len(TIP_END) :]
-    text = SEARCH_TRANSPARENT_TAG.sub("", outside)
+    # Like Material's parser, a run of text between tags that is only white space (&nbsp; too) is one space.
+    runs = SEARCH_TRANSPARENT_TAG.split(outside)
+    text = "".join(" " if run and html.unescape(run).isspace() else run for run in runs)
     return None if "<" in text or ">" in text else text
 
 
@@ -309,7 +312,7 @@ class Renderer:
                     "date": change[0],
                     "date_text": format_day(change[0], "day", self.locale),
                     "kind": change[1],
-                    "was": change[2],
+                    "wording": change_wording(change[2], self.text(figure_id, "long")),
                 }
                 if change
                 else None,

@@ -126,7 +126,7 @@ def words_outside_text_block(page: Page) -> list[Word]:
 def is_marker(word: Word, line: Line) -> bool:
     """A note marker: small digits raised above the line's baseline."""
     return (
-        bool(re.fullmatch(r"\d{1,3}", word.text.strip("\u2009 ")))
+        bool(re.fullmatch(r"\d{1,3}", word.text.strip("\u2009\u202f ")))
         and word.height < BODY_BOX_HEIGHT
         and word.y_max < line.baseline - SUPERSCRIPT_RISE
     )
@@ -139,6 +139,38 @@ def markers_after_digits(page: Page) -> list[str]:
         for before, word in zip(line.words, line.words[1:], strict=False):
             if is_marker(word, line) and not is_marker(before, line) and before.text[-1:].isdigit():
                 found.append(f"{before.text} {word.text}")
+    return found
+
+
+def markers_starting_lines(page: Page) -> list[str]:
+    """Each note marker with nothing before it on its line: cut off from the word it belongs to.
+
+    poppler often gives a raised marker a line of its own, so the marker's line is every
+    word whose height overlaps it; a marker is small digits, unlike a note's "1.".
+    """
+    words = page.words
+    found = []
+    for word in words:
+        if not re.fullmatch(r"\d{1,3}", word.text.strip("\u2009\u202f ")) or word.height >= BODY_BOX_HEIGHT:
+            continue
+        before = [
+            other
+            for other in words
+            if other is not word
+            and other.x_max <= word.x_min + TOLERANCE
+            and other.y_min < word.y_max
+            and other.y_max > word.y_min
+        ]
+        if not before:
+            after = sorted(
+                (
+                    other
+                    for other in words
+                    if other.x_min >= word.x_max and other.y_min < word.y_max + 2 and other.y_max > word.y_min
+                ),
+                key=lambda other: other.x_min,
+            )
+            found.append(" ".join(other.text for other in [word, *after[:4]]))
     return found
 
 

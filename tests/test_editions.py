@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from briefing.data import load_briefing
 from briefing.editions import (
+    change_wording,
     check_against_editions,
     differences,
     freeze,
@@ -252,3 +253,19 @@ def test_every_change_note_reads_as_a_dated_sentence(built_site: Path) -> None:
     pattern = re.compile(r"^(Corrected|Updated|Expanded) on \d{1,2} [A-Z][a-z]+ \d{4} \(edition \d+\.\d+\.\d+\)")
     assert [head for head in heads if not pattern.match(head[1])] == []
     assert any(head.startswith("Expanded on ") for _, head in heads), "an addition's note"
+
+
+@pytest.mark.parametrize(
+    ("was", "now", "wording"),
+    [
+        ("US$185 billion", "US$190 billion", "; was US$185 billion"),
+        ("US$26.7 billion", "about US$26.7 billion", ": “about” added; the number is unchanged"),
+        ("nearly US$33.7 billion", "US$33.7 billion", ": “nearly” removed; the number is unchanged"),
+        ("about 40", "nearly 40", ": “nearly”, was “about”; the number is unchanged"),
+        ("about 40", "about 41", "; was about 40"),
+        ("10.3 billion cubic metres", "10.3 billion cubic metres", "; the number is unchanged"),
+    ],
+)
+def test_a_change_note_says_what_changed(was: str, now: str, wording: str) -> None:
+    """Seen in a popover: "Corrected …; was US$26.7 billion" beside "about US$26.7 billion" read as no change."""
+    assert change_wording(was, now) == wording

@@ -428,6 +428,14 @@ def test_no_note_marker_follows_a_digit(pdf_pages: list[pdf_geometry.Page]) -> N
     assert not glued, glued
 
 
+def test_no_note_marker_starts_a_line(pdf_pages: list[pdf_geometry.Page]) -> None:
+    """Seen on page 5: "…during the visit." ended a line and "¹ They included…" began the next."""
+    stranded = [
+        f"page {page.number}: {found}" for page in pdf_pages for found in pdf_geometry.markers_starting_lines(page)
+    ]
+    assert not stranded, stranded
+
+
 def test_no_page_repeats_a_note(pdf_pages: list[pdf_geometry.Page]) -> None:
     """One source sentence behind several figures on a page is one note, referred to several times."""
     repeated = []

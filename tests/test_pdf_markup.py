@@ -65,6 +65,13 @@ def test_marker_after_a_number_and_an_abbreviation() -> None:
     assert "1 CEFR fast reactor[1] were built" in text_with_markers(page)
 
 
+def test_marker_after_an_ordinal_ends_its_phrase() -> None:
+    """Seen in the PDF: "a 3rd¹ presidential term" split the phrase."""
+    page = article(f"<p>re-elected for a {figure('3rd', 'Term', 'Third.', 't1')} presidential term. The two</p>")
+    pdf_markup.set_notes(page)
+    assert "a 3rd presidential term.[1] The two" in text_with_markers(page)
+
+
 def test_marker_after_a_word_stays_put() -> None:
     page = article(f"<p>reached {figure('US$185 billion', 'Trade', 'Trade.', 't1')} in 2022</p>")
     pdf_markup.set_notes(page)

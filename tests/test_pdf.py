@@ -366,6 +366,13 @@ def test_screen_only_parts_are_gone(page_texts: list[str]) -> None:
     )  # a standfirst stays
 
 
+def test_the_downloads_are_listed_once(page_texts: list[str]) -> None:
+    """Seen on the contact sheet: Key figures and About both printed the list of files (pages 14 and 22)."""
+    text = " ".join("\n".join(page_texts).split())
+    assert text.count("Cite this briefing: plain text") == 1
+    assert text.count("figures.csv: every figure and derived figure") == 1
+
+
 def test_running_head_and_page_footer(
     page_texts: list[str],
     built_pages: list[BuiltPage],

@@ -109,3 +109,11 @@ def test_deferred_figures_give_search_only_their_text_and_the_page_the_same_mark
     # A comment written in page text cannot stand in for a figure: the marker is random per build.
     forged = "<p><!--briefing-figure-0000000000000000-1-->x<!--briefing-figure-0000000000000000--></p>"
     assert deferring.insert_figures(forged, deferring.page.figures) == forged
+
+
+def test_a_derived_value_and_its_badge_never_part_at_a_line_end() -> None:
+    """Seen in the PDF: "about US$26.7 billion" ended a line and "DERIVED" began the next."""
+    subject = renderer()
+    subject.begin_page("trade.md", "")
+    markup = str(subject.derived("trade.target_share_2022"))
+    assert '</button>&nbsp;<span class="fig__badge">derived</span>' in markup

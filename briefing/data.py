@@ -27,6 +27,7 @@ from briefing.entries import (
     ChartKind,
     Derived,
     Figure,
+    Quotation,
     Quoted,
     Unit,
 )
@@ -257,6 +258,13 @@ def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
             )
             data.invalid_ids.add(passage_id)
             continue
+        for index, slip in enumerate(passage.sic):
+            if slip not in passage.text:
+                data.add_problem(
+                    (*path, "sic", index),
+                    f"passage {passage_id!r} marks {slip!r} [sic], but its text does not have it",
+                    "copy the slip exactly as the passage has it, or remove it from 'sic'",
+                )
         data.passages[passage_id] = passage
 
 
@@ -287,7 +295,7 @@ def _load_section(data: BriefingData, name: str, raw: dict[str, Any]) -> dict[st
                     )
                 data.invalid_ids.add(entry_id)
                 continue
-            valid[entry_id] = replace(parsed, quote=passage.text, source=passage.source)
+            valid[entry_id] = replace(parsed, quote=Quotation(passage.text, passage.sic), source=passage.source)
             continue
         if (source_id := getattr(parsed, "source", None)) is not None and not _check_source_ref(data, path, source_id):
             data.invalid_ids.add(entry_id)

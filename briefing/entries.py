@@ -13,9 +13,12 @@ Nothing here imports pydantic or MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
+
+from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
     from briefing.formatting import Quantity
@@ -104,6 +107,29 @@ class Passage:
 
     source: str
     text: str
+    sic: list[str] = field(default_factory=list)
+
+
+class Quotation(str):
+    """A source's words exactly as stored, which a page shows with the source's own slips marked [sic].
+
+    Everything that reads the text (evidence checks, downloads, editions) gets the
+    plain string; a template printing it gets ``__html__``: "cross-boder [sic]".
+    """
+
+    slips: tuple[str, ...]
+
+    def __new__(cls, text: str, slips: Sequence[str] = ()) -> Quotation:
+        quotation = super().__new__(cls, text)
+        quotation.slips = tuple(slips)
+        return quotation
+
+    def __html__(self) -> Markup:
+        """The words, escaped, each slip followed by [sic]."""
+        shown = str(self)
+        for slip in self.slips:
+            shown = shown.replace(slip, f"{slip} [sic]")
+        return escape(shown)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -111,7 +137,7 @@ class Quoted:
     """An entry backed by a passage: ``quote`` and ``source`` are the passage's text and source."""
 
     passage: str
-    quote: str = ""
+    quote: str = ""  # a Quotation, bound by the loader
     source: str = ""
 
 

@@ -158,6 +158,10 @@ class Passage(Strict):
 
     source: str
     text: str = Field(min_length=1, description="copied word for word from the source text")
+    sic: list[str] = Field(
+        default_factory=list,
+        description="the source's own slips in the text, shown with [sic] after them wherever it is quoted",
+    )
 
 
 class Quoted(Strict):

@@ -9,10 +9,15 @@ here both are compared, names, order and defaults.
 from __future__ import annotations
 
 import dataclasses
+import json
+import pickle
+from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 from pydantic_core import PydanticUndefined
 
+from briefing import entries
 from briefing import model as schema
 from tests.support.rendering import real_data
 
@@ -57,3 +62,27 @@ def test_the_real_data_is_held_as_plain_records_only() -> None:
     assert (figure.quote, figure.source) == (passage.text, passage.source)
     with pytest.raises(dataclasses.FrozenInstanceError):
         figure.value = 1.0  # type: ignore[misc]
+
+
+def test_a_quotation_is_the_stored_text_and_shows_the_sources_slips_marked() -> None:
+    quotation = entries.Quotation("aide to the the <b>Russian</b> President", ["the the"])
+    assert quotation == "aide to the the <b>Russian</b> President" and json.dumps(quotation) == json.dumps(
+        str(quotation)
+    )
+    assert Markup("{}").format(quotation) == "aide to the the [sic] &lt;b&gt;Russian&lt;/b&gt; President"
+    again = pickle.loads(pickle.dumps(quotation))  # noqa: S301 - our own bytes; the build cache keeps records pickled
+    assert (again, again.slips) == (quotation, ("the the",))
+
+
+def test_the_real_datas_slips_are_marked_where_quoted_and_kept_in_the_downloads(built_site: Path) -> None:
+    data = real_data()
+    slips = {slip: passage for passage in data.passages.values() for slip in passage.sic}
+    assert slips, "the source has slips the briefing marks ('cross-boder', 'the the')"
+    for slip, passage in slips.items():
+        shown = [page for page in built_site.rglob("*.html") if passage.text[:30] in page.read_text(encoding="utf-8")]
+        assert shown, slip
+        for page in shown:
+            html = page.read_text(encoding="utf-8")
+            assert html.count(f"{slip} [sic]") == html.count(passage.text[:30]), page
+    figures_csv = (built_site / "downloads" / "figures.csv").read_text(encoding="utf-8")
+    assert "[sic]" not in figures_csv and "cross-boder" in figures_csv, "the downloads keep the exact wording"

@@ -86,6 +86,11 @@ def plant_mixed_currencies(project: Path) -> tuple[str, int]:
 
 DATA_CASES = [
     Case(
+        "[sic] for words the passage does not have",
+        data_edit(("    sic: [cross-boder]\n", "    sic: [cross-border]\n"), locate="    sic: [cross-border]"),
+        "passage 'military-2022' marks 'cross-border' [sic], but its text does not have it",
+    ),
+    Case(
         "goal's number from the same sentence",
         data_edit(("    value: 185\n", "    value: 200\n"), locate="    value: 200"),
         "'trade.turnover_2022' has value 200 billion, but its words 'a record 185 billion USD' state 185 billion",

@@ -40,6 +40,7 @@ from pathlib import Path
 from types import FrameType
 
 from briefing.buildcache import CACHE_DIR_VARIABLE, CACHE_SWITCH_VARIABLE, BuildCache
+from briefing.children import die_with_parent
 from briefing.logs import to_terminal
 from briefing.pdf.errors import PdfError
 from briefing.project import Project, ProjectError
@@ -129,13 +130,6 @@ def swap_in(staging: Path, site_dir: Path) -> Path | None:
     site_dir.rename(previous)
     staging.rename(site_dir)
     return previous
-
-
-def _die_with_parent() -> None:
-    """In the MkDocs child: be killed if this publisher is (kill -9), so nothing writes into a folder left behind."""
-    PR_SET_PDEATHSIG = 1  # noqa: N806 - linux/prctl.h
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -269,7 +263,7 @@ def publish(
             cwd=project_dir,
             env=env,
             check=False,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
         )
         if result.returncode != 0:
             log.error("Build failed; %s was left unchanged.", site_dir)

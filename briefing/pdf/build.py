@@ -11,6 +11,7 @@ from pathlib import Path
 
 from briefing.downloads import PDF_PATH
 from briefing.logs import to_terminal
+from briefing.pdf.budget import budget_mib, within_budget
 from briefing.pdf.chapters import FONTS_CSS, assemble
 from briefing.pdf.errors import PdfError
 from briefing.pdf.project import cover_from_meta, load_meta, nav_pages, read_config, source_date
@@ -52,9 +53,11 @@ def report_result(report: PdfReport, shown_path: Path | str) -> None:
 def write_site_pdf(project_dir: Path, site_dir: Path) -> None:
     """Post-build step of ``briefing.publish``: write ``downloads/briefing.pdf`` into the built site.
 
-    A problem raises :class:`PdfError` for publish to report with the other steps' problems.
+    A problem raises :class:`PdfError` for publish to report with the other steps' problems. The
+    layout runs within the PDF's memory budget (:mod:`briefing.pdf.budget`).
     """
-    report_result(build_pdf(project_dir, site_dir), PDF_PATH)
+    report = within_budget(lambda: build_pdf(project_dir, site_dir), budget_mib())
+    report_result(report, PDF_PATH)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     output = Path(args.output).resolve() if args.output else site_dir / PDF_PATH
     with to_terminal():
         try:
-            report = build_pdf(project_dir, site_dir, output, Path(args.html) if args.html else None)
+            html_copy = Path(args.html) if args.html else None
+            report = within_budget(lambda: build_pdf(project_dir, site_dir, output, html_copy), budget_mib())
         except PdfError as error:
             log.error("%s", error)
             return 1

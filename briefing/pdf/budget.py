@@ -1,0 +1,137 @@
+"""The PDF step's memory budget: WeasyPrint lays the document out in a child process that may not outgrow it.
+
+WeasyPrint holds every laid-out page until it writes the file, so the PDF's
+memory grows with the briefing: 133 MiB for the real one, about 1.1 GB for
+2,000 figures, more than 7 GB for 20,000. A contributor's data file must not be
+able to take the build machine's memory, so the PDF is made in a forked child
+whose data segment may grow by at most the budget (``RLIMIT_DATA``;
+``BRIEFING_PDF_MEMORY_MIB``, 2048 by default, ``off`` for none). Past it, the
+allocation fails in the child, never in the build, and the build stops with
+one message that says what happened and what to do; a child that dies
+outright (a C library may abort when memory runs out) gives the same message.
+The child's log records are handed back and logged by the build, in order.
+Where there is no ``fork`` or no ``/proc`` (not Linux), the PDF is made in
+process, without a budget.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+from collections.abc import Callable, Mapping
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, TypeVar
+
+from briefing.children import die_with_parent
+from briefing.pdf.errors import PdfError
+
+BUDGET_VARIABLE = "BRIEFING_PDF_MEMORY_MIB"
+DEFAULT_BUDGET_MIB = 2048
+# The loggers whose records the child hands back: ours and WeasyPrint's.
+LOGGERS = ("briefing", "weasyprint")
+STATUS_FILE = Path("/proc/self/status")
+T = TypeVar("T")
+
+
+def budget_mib(environ: Mapping[str, str] = os.environ) -> int | None:
+    """The budget in MiB from ``BRIEFING_PDF_MEMORY_MIB`` (default 2048); None when it is ``off``."""
+    text = environ.get(BUDGET_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_BUDGET_MIB
+    if text.lower() == "off":
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise PdfError(f"{BUDGET_VARIABLE}={text!r}: give the PDF step's memory budget in MiB (e.g. 2048), or 'off'")
+    return int(text)
+
+
+def _data_segment_bytes() -> int:
+    """This process's data segment now (``VmData``): what ``RLIMIT_DATA`` counts."""
+    for line in STATUS_FILE.read_text(encoding="ascii").splitlines():
+        if line.startswith("VmData:"):
+            return int(line.split()[1]) * 1024
+    raise OSError(f"no VmData in {STATUS_FILE}")
+
+
+class _Collected(logging.Handler):
+    """Keeps the child's log records, made picklable, to hand back to the build."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
+        self.records.append(record)
+
+
+def _child(function: Callable[[], Any], budget: int, connection: Connection) -> None:
+    die_with_parent()
+    collected = _Collected()
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = [collected]
+        logger.propagate = False
+    outcome: tuple[str, Any]
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = _data_segment_bytes() + budget * 2**20
+        resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+        outcome = ("result", function())
+    except MemoryError:
+        outcome = ("memory", None)
+    except Exception as error:  # noqa: BLE001 - handed to the build, which raises it as it was
+        outcome = ("error", error)
+    try:
+        connection.send((outcome, collected.records))
+    except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled goes back as its text
+        connection.send((("error", PdfError(f"PDF: {type(error).__name__}: {error}")), collected.records))
+    connection.close()
+
+
+def over_budget(budget: int) -> PdfError:
+    """The message of a PDF that needed more memory than its budget."""
+    return PdfError(
+        f"PDF: making the PDF needed more than its memory budget of {budget} MiB: the briefing is too large to lay "
+        f"out in that much memory. Split it into smaller briefings, or give the build more on a machine that has "
+        f"it: {BUDGET_VARIABLE}=4096 (or 'off')"
+    )
+
+
+def died(budget: int, exit_code: int | None) -> PdfError:
+    """The message of a child that stopped without a word: most likely memory, which C libraries abort on."""
+    return PdfError(
+        f"PDF: the process making the PDF stopped (exit status {exit_code}) inside its memory budget of {budget} MiB; "
+        f"most likely it ran out of that memory (a C library may abort rather than report it). If the briefing is "
+        f"very large, split it, or give the build more: {BUDGET_VARIABLE}=4096 (or 'off')"
+    )
+
+
+def within_budget(function: Callable[[], T], budget: int | None) -> T:
+    """``function()`` run in a forked child whose data segment may grow by ``budget`` MiB; its result or error."""
+    if budget is None or not hasattr(os, "fork") or not STATUS_FILE.is_file():
+        return function()
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(function, budget, sending), name="briefing-pdf", daemon=True)
+    child.start()
+    sending.close()
+    try:
+        (kind, value), records = receiving.recv()
+    except EOFError:
+        kind, value, records = "died", None, []
+    finally:
+        receiving.close()
+        child.join()
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+    if kind == "result":
+        return value  # type: ignore[no-any-return]
+    if kind == "memory":
+        raise over_budget(budget)
+    if kind == "died":
+        raise died(budget, child.exitcode)
+    raise value

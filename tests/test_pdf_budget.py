@@ -1,0 +1,82 @@
+"""The PDF step's memory budget (briefing/pdf/budget.py): a forked child that may not outgrow it.
+
+A data file from a contributor can make the PDF as large as it likes (20,000
+figures took more than 7 GB); the build must stop with one clear message
+instead of taking the machine's memory. These tests run real children with
+real limits; the last one publishes a copy of the project with a budget too
+small for its PDF.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from briefing.pdf import budget as pdf_budget
+from briefing.pdf.errors import PdfError
+from briefing.publish import publish
+
+MiB = 2**20
+
+
+def allocate(mib: int) -> int:
+    """Touch ``mib`` MiB, as a layout holding its pages would."""
+    block = bytearray(mib * MiB)
+    block[::4096] = b"x" * len(block[::4096])
+    return len(block) // MiB
+
+
+def test_the_work_runs_in_a_child_and_its_result_comes_back() -> None:
+    assert pdf_budget.within_budget(os.getpid, 100) != os.getpid()
+    assert pdf_budget.within_budget(lambda: allocate(200), 400) == 200
+
+
+def test_more_than_the_budget_is_one_clear_message() -> None:
+    with pytest.raises(PdfError) as raised:
+        pdf_budget.within_budget(lambda: allocate(300), 60)
+    message = str(raised.value)
+    assert "needed more than its memory budget of 60 MiB" in message
+    assert "BRIEFING_PDF_MEMORY_MIB=4096" in message
+
+
+def test_a_child_that_dies_is_reported_not_awaited() -> None:
+    with pytest.raises(PdfError, match=r"stopped \(exit status 3\) inside its memory budget of 100 MiB"):
+        pdf_budget.within_budget(lambda: os._exit(3), 100)
+
+
+def test_the_childs_problem_and_log_reach_the_build(caplog: pytest.LogCaptureFixture) -> None:
+    def failing() -> None:
+        logging.getLogger("briefing").warning("PDF: note %d was dropped", 30)
+        raise PdfError("PDF: link to a missing anchor in trade/")
+
+    with caplog.at_level(logging.WARNING, logger="briefing"), pytest.raises(PdfError, match="missing anchor"):
+        pdf_budget.within_budget(failing, 100)
+    assert [record.getMessage() for record in caplog.records] == ["PDF: note 30 was dropped"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", 2048), ("512", 512), ("off", None), ("OFF", None)])
+def test_the_budget_is_read_from_the_environment(value: str, expected: int | None) -> None:
+    assert pdf_budget.budget_mib({"BRIEFING_PDF_MEMORY_MIB": value}) == expected
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-5", "1.5"])
+def test_a_budget_that_is_not_a_number_of_mib_is_refused(value: str) -> None:
+    with pytest.raises(PdfError, match="BRIEFING_PDF_MEMORY_MIB"):
+        pdf_budget.budget_mib({"BRIEFING_PDF_MEMORY_MIB": value})
+
+
+@pytest.mark.slow  # publishes a copy of the real site
+def test_a_pdf_over_its_budget_fails_the_build_and_keeps_the_last_site(
+    project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    site = project / "site"
+    assert publish(project, site, use_cache=False) == 0
+    before = (site / "downloads" / "briefing.pdf").read_bytes()
+    monkeypatch.setenv("BRIEFING_PDF_MEMORY_MIB", "20")
+    with caplog.at_level(logging.ERROR, logger="briefing"):
+        assert publish(project, site, use_cache=False) == 1
+    assert "memory budget of 20 MiB" in caplog.text and "was left unchanged" in caplog.text
+    assert (site / "downloads" / "briefing.pdf").read_bytes() == before

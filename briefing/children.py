@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import signal
 import sys
 
 
-def die_with_parent() -> None:
-    """In a child: be killed (SIGKILL) when the process that started it dies; nothing elsewhere than Linux."""
+def die_with_parent(parent: int | None = None) -> None:
+    """In a child: be killed (SIGKILL) when the process that started it dies; nothing elsewhere than Linux.
+
+    ``parent`` is that process's id: if it died before the request took effect, the child ends now.
+    """
     if not sys.platform.startswith("linux"):
         return
     PR_SET_PDEATHSIG = 1  # noqa: N806 - linux/prctl.h
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)

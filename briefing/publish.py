@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import functools
 import importlib
 import logging
 import os
@@ -263,7 +264,7 @@ def publish(
             cwd=project_dir,
             env=env,
             check=False,
-            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=functools.partial(die_with_parent, os.getpid()) if sys.platform.startswith("linux") else None,
         )
         if result.returncode != 0:
             log.error("Build failed; %s was left unchanged.", site_dir)

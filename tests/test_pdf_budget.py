@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -42,9 +44,56 @@ def test_more_than_the_budget_is_one_clear_message() -> None:
     assert "BRIEFING_PDF_MEMORY_MIB=4096" in message
 
 
-def test_a_child_that_dies_is_reported_not_awaited() -> None:
-    with pytest.raises(PdfError, match=r"stopped \(exit status 3\) inside its memory budget of 100 MiB"):
-        pdf_budget.within_budget(lambda: os._exit(3), 100)
+def test_a_child_that_dies_is_reported_with_what_it_logged_first(caplog: pytest.LogCaptureFixture) -> None:
+    def dying() -> None:
+        logging.getLogger("briefing").warning("PDF: laying out chapter 7")
+        os._exit(3)
+
+    with (
+        caplog.at_level(logging.WARNING, logger="briefing"),
+        pytest.raises(PdfError, match=r"stopped \(exit status 3\) inside its memory budget of 100 MiB"),
+    ):
+        pdf_budget.within_budget(dying, 100)
+    assert [record.getMessage() for record in caplog.records] == ["PDF: laying out chapter 7"]
+
+
+def test_an_unexpected_error_comes_back_with_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> None:
+        try:
+            {}["chapter"]
+        except KeyError:
+            logging.getLogger("briefing").exception("PDF: while assembling")
+        raise ValueError("a value WeasyPrint did not expect")
+
+    with caplog.at_level(logging.ERROR, logger="briefing"), pytest.raises(RuntimeError) as raised:
+        pdf_budget.within_budget(broken, 100)
+    assert "ValueError: a value WeasyPrint did not expect" in str(raised.value) and "in broken" in str(raised.value)
+    assert "KeyError: 'chapter'" in caplog.text, "a logged traceback is kept"
+
+
+def test_a_build_stopped_while_waiting_stops_the_child(caplog: pytest.LogCaptureFixture) -> None:
+    """SIGTERM (or Ctrl-C) reaches the build while it waits: the child goes too, at once, not when it is done."""
+
+    def slow() -> None:
+        logging.getLogger("briefing").warning("child %d", os.getpid())
+        time.sleep(60)
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(143)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(2)
+    started = time.monotonic()
+    try:
+        with caplog.at_level(logging.WARNING, logger="briefing"), pytest.raises(SystemExit):
+            pdf_budget.within_budget(slow, 100)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 10
+    [pid] = [int(record.getMessage().split()[1]) for record in caplog.records]
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
 
 
 def test_the_childs_problem_and_log_reach_the_build(caplog: pytest.LogCaptureFixture) -> None:

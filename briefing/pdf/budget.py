@@ -9,7 +9,8 @@ whose data segment may grow by at most the budget (``RLIMIT_DATA``;
 allocation fails in the child, never in the build, and the build stops with
 one message that says what happened and what to do; a child that dies
 outright (a C library may abort when memory runs out) gives the same message.
-The child's log records are handed back and logged by the build, in order.
+The child's log records are handed to the build as they come, and its
+problems and errors with their messages and tracebacks; a stopped build kills it.
 Where there is no ``fork`` or no ``/proc`` (not Linux), the PDF is made in
 process, without a budget.
 """
@@ -20,18 +21,19 @@ import logging
 import multiprocessing
 import os
 import resource
+import traceback
 from collections.abc import Callable, Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from briefing.children import die_with_parent
 from briefing.pdf.errors import PdfError
 
 BUDGET_VARIABLE = "BRIEFING_PDF_MEMORY_MIB"
 DEFAULT_BUDGET_MIB = 2048
-# The loggers whose records the child hands back: ours and WeasyPrint's.
-LOGGERS = ("briefing", "weasyprint")
+# The logger whose records the child hands back as they come (WeasyPrint's are in the report).
+LOGGER = "briefing"
 STATUS_FILE = Path("/proc/self/status")
 T = TypeVar("T")
 
@@ -56,25 +58,26 @@ def _data_segment_bytes() -> int:
     raise OSError(f"no VmData in {STATUS_FILE}")
 
 
-class _Collected(logging.Handler):
-    """Keeps the child's log records, made picklable, to hand back to the build."""
+class _Forward(logging.Handler):
+    """Sends each of the child's log records to the build as it comes, reduced to what pickles."""
 
-    def __init__(self) -> None:
+    def __init__(self, connection: Connection) -> None:
         super().__init__()
-        self.records: list[logging.LogRecord] = []
+        self.connection = connection
 
     def emit(self, record: logging.LogRecord) -> None:
-        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
-        self.records.append(record)
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        fields = {"name": record.name, "levelno": record.levelno, "levelname": record.levelname, "msg": message}
+        self.connection.send(("log", logging.makeLogRecord({**fields, "created": record.created})))
 
 
-def _child(function: Callable[[], Any], budget: int, connection: Connection) -> None:
-    die_with_parent()
-    collected = _Collected()
-    for name in LOGGERS:
-        logger = logging.getLogger(name)
-        logger.handlers = [collected]
-        logger.propagate = False
+def _child(function: Callable[[], Any], budget: int, parent: int, connection: Connection) -> None:
+    die_with_parent(parent)
+    logger = logging.getLogger(LOGGER)
+    logger.handlers = [_Forward(connection)]
+    logger.propagate = False
     outcome: tuple[str, Any]
     try:
         _, hard = resource.getrlimit(resource.RLIMIT_DATA)
@@ -83,12 +86,14 @@ def _child(function: Callable[[], Any], budget: int, connection: Connection) -> 
         outcome = ("result", function())
     except MemoryError:
         outcome = ("memory", None)
-    except Exception as error:  # noqa: BLE001 - handed to the build, which raises it as it was
-        outcome = ("error", error)
+    except PdfError as error:
+        outcome = ("problem", str(error))
+    except BaseException as error:  # noqa: BLE001 - told to the build with its traceback, never lost
+        outcome = ("error", "".join(traceback.format_exception(error)).rstrip())
     try:
-        connection.send((outcome, collected.records))
-    except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled goes back as its text
-        connection.send((("error", PdfError(f"PDF: {type(error).__name__}: {error}")), collected.records))
+        connection.send(outcome)
+    except Exception:  # noqa: BLE001 - a result that cannot be pickled is an error of its own
+        connection.send(("error", traceback.format_exc().rstrip()))
     connection.close()
 
 
@@ -116,22 +121,34 @@ def within_budget(function: Callable[[], T], budget: int | None) -> T:
         return function()
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(function, budget, sending), name="briefing-pdf", daemon=True)
+    child = context.Process(
+        target=_child, args=(function, budget, os.getpid(), sending), name="briefing-pdf", daemon=True
+    )
     child.start()
     sending.close()
+    kind: str = "died"
+    value: Any = None
     try:
-        (kind, value), records = receiving.recv()
-    except EOFError:
-        kind, value, records = "died", None, []
+        while True:
+            try:
+                kind, value = receiving.recv()
+            except EOFError:
+                kind, value = "died", None
+                break
+            if kind != "log":
+                break
+            logging.getLogger(value.name).handle(value)
     finally:
         receiving.close()
+        if child.is_alive() and kind in ("died", "log"):  # the build was stopped (SIGTERM, Ctrl-C) while waiting
+            child.kill()
         child.join()
-    for record in records:
-        logging.getLogger(record.name).handle(record)
     if kind == "result":
-        return value  # type: ignore[no-any-return]
+        return cast("T", value)
     if kind == "memory":
         raise over_budget(budget)
-    if kind == "died":
-        raise died(budget, child.exitcode)
-    raise value
+    if kind == "problem":
+        raise PdfError(value)
+    if kind == "error":
+        raise RuntimeError(f"PDF: the step failed in its process:\n{value}")
+    raise died(budget, child.exitcode)

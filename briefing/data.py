@@ -30,6 +30,7 @@ from briefing.entries import (
     Quotation,
     Quoted,
     Unit,
+    slip_pattern,
 )
 from briefing.formula import Formula, FormulaError, evaluation_order
 from briefing.model import CHART_ID_PATTERN, ID_PATTERN, SECTION_MODELS, SOURCE_ID_PATTERN
@@ -259,11 +260,16 @@ def _load_passages(data: BriefingData, raw: dict[str, Any]) -> None:
             data.invalid_ids.add(passage_id)
             continue
         for index, slip in enumerate(passage.sic):
-            if slip not in passage.text:
+            pattern = slip_pattern([slip])
+            if pattern is None or not pattern.search(passage.text):
                 data.add_problem(
                     (*path, "sic", index),
-                    f"passage {passage_id!r} marks {slip!r} [sic], but its text does not have it",
-                    "copy the slip exactly as the passage has it, or remove it from 'sic'",
+                    f"passage {passage_id!r} marks {slip!r} [sic], but its text does not have it as whole words",
+                    "copy the slip exactly as the passage has it (whole words), or remove it from 'sic'",
+                )
+            elif slip in passage.sic[:index]:
+                data.add_problem(
+                    (*path, "sic", index), f"passage {passage_id!r} marks {slip!r} [sic] twice", "list it once"
                 )
         data.passages[passage_id] = passage
 

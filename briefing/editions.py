@@ -248,8 +248,10 @@ def change_wording(was: str, now: str) -> str:
     from briefing.quotes import QUALIFIERS
 
     def split(text: str) -> tuple[str, str]:
-        word, _, rest = text.partition(" ")
-        return (word, rest) if word in QUALIFIERS and rest else ("", text)
+        for qualifier in sorted(QUALIFIERS, key=len, reverse=True):  # "more than" before "more"
+            if text.startswith(qualifier + " ") and text[len(qualifier) + 1 :]:
+                return qualifier, text[len(qualifier) + 1 :]
+        return "", text
 
     (was_word, was_number), (now_word, now_number) = split(was), split(now)
     if was == now:

@@ -13,6 +13,7 @@ Nothing here imports pydantic or MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -125,11 +126,16 @@ class Quotation(str):
         return quotation
 
     def __html__(self) -> Markup:
-        """The words, escaped, each slip followed by [sic]."""
-        shown = str(self)
-        for slip in self.slips:
-            shown = shown.replace(slip, f"{slip} [sic]")
+        """The words, escaped, each slip followed by [sic] where it stands as whole words."""
+        pattern = slip_pattern(self.slips)
+        shown = pattern.sub(r"\g<0> [sic]", str(self)) if pattern else str(self)
         return escape(shown)
+
+
+def slip_pattern(slips: Sequence[str]) -> re.Pattern[str] | None:
+    """Where any of ``slips`` stands in a text as whole words (longest first, so "the the" before "the")."""
+    alternatives = "|".join(re.escape(slip) for slip in sorted(set(slips), key=len, reverse=True) if slip.strip())
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if alternatives else None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -32,10 +32,11 @@ from lxml.html import HtmlElement
 
 # Inline elements a figure's phrase may end in ("1 <abbr>CEFR</abbr> reactor").
 PHRASE_ELEMENTS = ("abbr", "span", "time", "em", "strong", "b", "i", "q", "code", "a")
-# A word after a figure: letters, then letters, apostrophes or hyphens ("units", "Xi's").
-NEXT_WORD = re.compile(r"\s+[^\W\d_][\w'’-]*")
-# The longest phrase after a number that its note marker waits for ("4 units of the Tianwan Nuclear Power Plant").
-PHRASE_WORDS = 8
+# The next word after a figure (letters, then letters, apostrophes or hyphens: "units", "Xi's"; or a
+# suffix written against the figure: "10th") or the next number ("2023", "1.5").
+PHRASE_TOKEN = re.compile(r"\s*(?P<word>[^\W\d_][\w'’-]*|\d(?:[\d.,]*\d)?)")
+# The longest phrase after a number that its note marker waits for; past it, the marker follows the first word.
+PHRASE_WORDS = 40
 # fmt: off
 # Words that start the rest of a clause, not the number's phrase: its marker goes before them.
 CLAUSE_WORDS = frozenset({
@@ -112,12 +113,14 @@ def _visible_text(figure: HtmlElement, tip: HtmlElement) -> str:
 def _phrase_end(figure: HtmlElement) -> tuple[HtmlElement, int]:
     """Where a number's phrase ends: the element whose tail holds that point, and the offset in the tail.
 
-    The phrase runs over the words after the figure, an abbreviation or other inline
-    element counting as one word, and ends at closing punctuation (kept in front of the
-    marker), before a word that starts the rest of the clause ("and", "were", "which"),
-    or before another number or figure, and never on an article or a preposition
-    ("documents in 2023" ends at "documents"). A phrase that finds no end within
-    ``PHRASE_WORDS`` words ends after its first word.
+    The phrase runs over the words after the figure (a suffix written against it, "10th",
+    included; an abbreviation or other inline element counts as one word; out of an inline
+    element the figure ends, such as its ``<strong>``) and ends at closing punctuation
+    (kept in front of the marker), before a word that starts the rest of the clause
+    ("and", "were", "which"), or before another figure or a number; it never ends on an
+    article or a preposition ("documents in 2023" ends at "documents", "3 of the 4 units
+    were" at "units"). A phrase that finds no end within ``PHRASE_WORDS`` words ends after
+    its first word.
     """
     anchor, position = figure, 0
     first: tuple[HtmlElement, int] | None = None
@@ -125,12 +128,12 @@ def _phrase_end(figure: HtmlElement) -> tuple[HtmlElement, int]:
     words = 0
     while words < PHRASE_WORDS:
         tail = anchor.tail or ""
-        word = NEXT_WORD.match(tail, position)
-        if word is None:
-            if tail[position:].strip():  # punctuation, a number or a symbol: the phrase ends here
-                punctuation = CLOSING_PUNCTUATION.match(tail, position)
-                return (anchor, punctuation.end()) if punctuation and words else (last or first or (figure, 0))
+        if not tail[position:].strip():
             following = anchor.getnext()
+            parent = anchor.getparent()
+            if following is None and parent is not None and parent.tag in PHRASE_ELEMENTS:
+                anchor, position = parent, 0  # the figure ends its <strong> or <em>: go on after it
+                continue
             if (
                 following is None
                 or following.tag not in PHRASE_ELEMENTS
@@ -139,13 +142,25 @@ def _phrase_end(figure: HtmlElement) -> tuple[HtmlElement, int]:
             ):
                 break
             anchor, position = following, 0
-        elif word.group().strip().casefold() in CLAUSE_WORDS and words:
-            break
+            word = text_of(following)
         else:
-            position = word.end()
+            token = PHRASE_TOKEN.match(tail, position)
+            if token is None:  # punctuation or a symbol: the phrase ends here
+                punctuation = CLOSING_PUNCTUATION.match(tail, position)
+                return (anchor, punctuation.end()) if punctuation and words else (last or first or (figure, 0))
+            word = token.group("word")
+            if word[0].isdigit():  # another number: the phrase ends before it, unless it has no word yet
+                if last is not None:
+                    break
+                position = token.end()
+                words += 1
+                continue
+            if word.casefold() in CLAUSE_WORDS and words:
+                break
+            position = token.end()
         words += 1
         first = first or (anchor, position)
-        if word is None or word.group().strip().casefold() not in LINKING_WORDS:
+        if word.casefold() not in LINKING_WORDS:
             last = (anchor, position)
     else:
         return first or (figure, 0)

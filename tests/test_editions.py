@@ -263,6 +263,8 @@ def test_every_change_note_reads_as_a_dated_sentence(built_site: Path) -> None:
         ("nearly US$33.7 billion", "US$33.7 billion", ": “nearly” removed; the number is unchanged"),
         ("about 40", "nearly 40", ": “nearly”, was “about”; the number is unchanged"),
         ("about 40", "about 41", "; was about 40"),
+        ("US$5 billion", "more than US$5 billion", ": “more than” added; the number is unchanged"),
+        ("up to 4 units", "4 units", ": “up to” removed; the number is unchanged"),
         ("10.3 billion cubic metres", "10.3 billion cubic metres", "; the number is unchanged"),
     ],
 )

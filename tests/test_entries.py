@@ -74,6 +74,19 @@ def test_a_quotation_is_the_stored_text_and_shows_the_sources_slips_marked() -> 
     assert (again, again.slips) == (quotation, ("the the",))
 
 
+@pytest.mark.parametrize(
+    ("text", "slips", "shown"),
+    [
+        ("aide to the the President", ["the the", "the"], "aide to the the [sic] President"),
+        ("its visits", ["its"], "its [sic] visits"),
+        ("conducted cross-boder flights", ["cross-boder", "cross-boder"], "conducted cross-boder [sic] flights"),
+        ("no slips here", ["", " "], "no slips here"),
+    ],
+)
+def test_a_slip_is_marked_once_where_it_stands_as_whole_words(text: str, slips: list[str], shown: str) -> None:
+    assert str(Markup("{}").format(entries.Quotation(text, slips))) == shown
+
+
 def test_the_real_datas_slips_are_marked_where_quoted_and_kept_in_the_downloads(built_site: Path) -> None:
     data = real_data()
     slips = {slip: passage for passage in data.passages.values() for slip in passage.sic}

@@ -88,7 +88,15 @@ DATA_CASES = [
     Case(
         "[sic] for words the passage does not have",
         data_edit(("    sic: [cross-boder]\n", "    sic: [cross-border]\n"), locate="    sic: [cross-border]"),
-        "passage 'military-2022' marks 'cross-border' [sic], but its text does not have it",
+        "passage 'military-2022' marks 'cross-border' [sic], but its text does not have it as whole words",
+    ),
+    Case(
+        "the same slip marked twice",
+        data_edit(
+            ("    sic: [cross-boder]\n", "    sic: [cross-boder, cross-boder]\n"),
+            locate="    sic: [cross-boder, cross-boder]",
+        ),
+        "passage 'military-2022' marks 'cross-boder' [sic] twice",
     ),
     Case(
         "goal's number from the same sentence",

@@ -47,7 +47,13 @@ def text_with_markers(element: lxml_html.HtmlElement) -> str:
         (".", "10.[1]"),
         (" and more", "10 and more[1]"),
         (" documents in 2023", "10 documents[1] in 2023"),
-        (" a b c d e f g h i j k.", "10 a[1] b c d e f g h i j k."),
+        (
+            " fast neutron reactors built by Russian engineers in the north.",
+            "10 fast neutron reactors built by Russian engineers in the north.[1]",
+        ),
+        (" of the 4 units were built", "10 of the 4 units[1] were built"),
+        ("th time, they met", "10th time,[1] they met"),
+        (" " + " ".join(["word"] * 45) + ".", "10 word[1] word word"),
     ],
 )
 def test_marker_after_a_number_ends_its_phrase(after: str, printed: str) -> None:
@@ -70,6 +76,14 @@ def test_marker_after_an_ordinal_ends_its_phrase() -> None:
     page = article(f"<p>re-elected for a {figure('3rd', 'Term', 'Third.', 't1')} presidential term. The two</p>")
     pdf_markup.set_notes(page)
     assert "a 3rd presidential term.[1] The two" in text_with_markers(page)
+
+
+def test_marker_after_a_number_that_ends_its_bold() -> None:
+    page = article(
+        f"<p>to sign <strong>{figure('10', 'Documents', 'Ten.', 't1')}</strong> cooperation documents, then</p>"
+    )
+    pdf_markup.set_notes(page)
+    assert "sign 10 cooperation documents,[1] then" in text_with_markers(page)
 
 
 def test_marker_after_a_word_stays_put() -> None:

@@ -5,7 +5,9 @@ memory grows with the briefing: 133 MiB for the real one, about 1.1 GB for
 2,000 figures, more than 7 GB for 20,000. A contributor's data file must not be
 able to take the build machine's memory, so the PDF is made in a forked child
 whose data segment may grow by at most the budget (``RLIMIT_DATA``;
-``BRIEFING_PDF_MEMORY_MIB``, 2048 by default, ``off`` for none). Past it, the
+``BRIEFING_PDF_MEMORY_MIB``, 2048 by default, ``off`` for none) past what the
+build's process held when it forked (memory that process had freed is used
+first, so the bound is the budget plus that, a few tens of MiB for ``make build``). Past it, the
 allocation fails in the child, never in the build, and the build stops with
 one message that says what happened and what to do; a child that dies
 outright (a C library may abort when memory runs out) gives the same message.

@@ -63,33 +63,23 @@ def test_marker_after_a_number_ends_its_phrase(after: str, printed: str) -> None
     assert printed in text_with_markers(page)
 
 
-def test_marker_after_a_number_and_an_abbreviation() -> None:
-    page = article(
-        f"<p>and {figure('1', 'Reactors', 'One.', 't1')} <abbr title='x'>CEFR</abbr> fast reactor were built</p>"
-    )
+@pytest.mark.parametrize(
+    ("before", "value", "after", "printed"),
+    [
+        # an abbreviation counts as one word of the phrase
+        ("and ", "1", " <abbr title='x'>CEFR</abbr> fast reactor were built", "1 CEFR fast reactor[1] were built"),
+        # seen in the PDF: "a 3rd¹ presidential term" split the phrase
+        ("re-elected for a ", "3rd", " presidential term. The two", "a 3rd presidential term.[1] The two"),
+        # the figure ends its bold: the phrase goes on after it
+        ("to sign <strong>", "10", "</strong> cooperation documents, then", "sign 10 cooperation documents,[1] then"),
+        # a value ending in a word keeps its marker
+        ("reached ", "US$185 billion", " in 2022", "US$185 billion[1] in 2022"),
+    ],
+)
+def test_marker_placement_around_inline_markup(before: str, value: str, after: str, printed: str) -> None:
+    page = article(f"<p>{before}{figure(value, 'Label', 'Quote.', 't1')}{after}</p>")
     pdf_markup.set_notes(page)
-    assert "1 CEFR fast reactor[1] were built" in text_with_markers(page)
-
-
-def test_marker_after_an_ordinal_ends_its_phrase() -> None:
-    """Seen in the PDF: "a 3rd¹ presidential term" split the phrase."""
-    page = article(f"<p>re-elected for a {figure('3rd', 'Term', 'Third.', 't1')} presidential term. The two</p>")
-    pdf_markup.set_notes(page)
-    assert "a 3rd presidential term.[1] The two" in text_with_markers(page)
-
-
-def test_marker_after_a_number_that_ends_its_bold() -> None:
-    page = article(
-        f"<p>to sign <strong>{figure('10', 'Documents', 'Ten.', 't1')}</strong> cooperation documents, then</p>"
-    )
-    pdf_markup.set_notes(page)
-    assert "sign 10 cooperation documents,[1] then" in text_with_markers(page)
-
-
-def test_marker_after_a_word_stays_put() -> None:
-    page = article(f"<p>reached {figure('US$185 billion', 'Trade', 'Trade.', 't1')} in 2022</p>")
-    pdf_markup.set_notes(page)
-    assert "US$185 billion[1] in 2022" in text_with_markers(page)
+    assert printed in text_with_markers(page)
 
 
 def test_one_sentence_behind_two_figures_is_one_note() -> None:

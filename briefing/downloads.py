@@ -26,7 +26,7 @@ from typing import Any
 
 from briefing.addresses import is_public_address
 from briefing.charts import RenderedChart, plain_number, render_chart
-from briefing.entries import BriefingData, Meta, Source
+from briefing.entries import EDITION_KIND_WORDS, BriefingData, Meta, Source
 from briefing.formatting import format_day, format_quantity
 
 DOWNLOADS_DIR = "downloads"
@@ -179,7 +179,7 @@ def cite_text(data: BriefingData) -> bytes:
     updated = format_day(meta.updated, "day", meta.locale)
     address = f"{meta.site_url} " if is_public_address(meta.site_url) else ""  # never a placeholder
     return (
-        f"{meta.author}, {meta.title}, edition {meta.version} ({meta.edition_kind}), {meta.publisher}, {updated}. "
+        f"{meta.author}, {meta.title}, edition {meta.version} ({EDITION_KIND_WORDS[meta.edition_kind]}), {meta.publisher}, {updated}. "
         f"{address}Licence: {meta.licence} ({meta.licence_url}).\n"
     ).encode()
 
@@ -220,7 +220,7 @@ def cite_bibtex(data: BriefingData) -> bytes:
             "{Edition "
             + bibtex_escape(meta.version)
             + " ("
-            + meta.edition_kind
+            + EDITION_KIND_WORDS[meta.edition_kind]
             + "). Licence: "
             + bibtex_escape(meta.licence)
             + "}",

@@ -67,6 +67,10 @@ class ChangeKind(StrEnum):
     addition = "addition"  # coverage the briefing did not have
 
 
+# How readers read an edition's kind, wherever it is named (page foot, citation, BibTeX note).
+EDITION_KIND_WORDS = {"first": "first edition", "correction": "corrected edition", "update": "updated edition"}
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Meta:
     """Who publishes the briefing, its version and dates."""

@@ -38,6 +38,7 @@ from briefing.charts import CACHE_KIND as CHART_KIND
 from briefing.charts import RenderedChart
 from briefing.downloads import PDF_PATH
 from briefing.editions import check_against_editions, entry_changes, last_change_dates, published_editions
+from briefing.entries import EDITION_KIND_WORDS
 from briefing.formatting import format_day
 from briefing.jsonld import page_json_ld
 from briefing.navigation import page_url
@@ -68,7 +69,6 @@ REQUIRED_FRONT_MATTER_HELP = {
     "description": "one sentence for search engines and link previews",
     "summary": "one line for the page cards on Home",
 }
-EDITION_KIND_WORDS = {"first": "first edition", "correction": "corrected edition", "update": "updated edition"}
 FRONT_MATTER_SEEN = {
     "title": "in the navigation, the tab and search results",
     "description": 'in search engines and link previews, as <meta name="description">',

@@ -188,3 +188,13 @@ def test_two_builds_give_identical_downloads(built_site: Path, published_site: P
     assert site_downloads(republished_site) == published
     plain = site_downloads(built_site)
     assert plain and {path: published.get(path) for path in plain} == plain
+
+
+def test_the_citation_names_the_edition_as_the_pages_do(built_site: Path, data) -> None:
+    """Seen on the PDF's About page: "edition 1.1.0 (correction)" where every page foot says "corrected edition"."""
+    assert data.meta.edition_kind == "correction"
+    foot = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser").get_text()
+    assert "(corrected edition)" in foot
+    for name in ("cite.txt", "cite.bib"):
+        text = (built_site / "downloads" / name).read_text(encoding="utf-8")
+        assert "(corrected edition)" in text and "(correction)" not in text, name
